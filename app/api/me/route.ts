@@ -1,0 +1,3 @@
+import { route } from "@/lib/server";
+
+export const GET = route({ access: "public" }, async ({ viewer }) => ({ viewer }));
