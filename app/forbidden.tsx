@@ -6,7 +6,10 @@ export default function Forbidden() {
       <p className="text-sm font-semibold text-brand-600 dark:text-brand-400">403</p>
       <h1 className="mt-2 text-2xl font-semibold">This page is for administrators</h1>
       <p className="mt-2 text-zinc-500 dark:text-zinc-400">Your account does not have access to it.</p>
-      <Link href="/" className="mt-6 inline-block text-sm font-medium text-brand-600 hover:underline dark:text-brand-400">
+      <Link
+        href="/"
+        className="mt-6 inline-block text-sm font-medium text-brand-600 hover:underline dark:text-brand-400"
+      >
         Back to the studio
       </Link>
     </div>

@@ -60,7 +60,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       const name = String(i.path[0] ?? "environment");
       return `  ${name}=${JSON.stringify(env[name] ?? "")}: ${i.message}`;
     });
-    throw new ConfigError(`Invalid Ganvas configuration:\n${lines.join("\n")}\nFix these variables and start again.`);
+    throw new ConfigError(
+      `Invalid Ganvas configuration:\n${lines.join("\n")}\nFix these variables and start again.`,
+    );
   }
   return buildConfig(result.data);
 }

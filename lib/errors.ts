@@ -70,7 +70,9 @@ export function toErrorResponse(err: unknown, log: (msg: string, err: unknown) =
   if (err instanceof SyntaxError && /JSON/.test(err.message)) {
     return {
       status: 422,
-      body: { error: { code: "VALIDATION", message: "The request body is not valid JSON." } } satisfies ErrorBody,
+      body: {
+        error: { code: "VALIDATION", message: "The request body is not valid JSON." },
+      } satisfies ErrorBody,
     };
   }
   log("Unhandled error", err);

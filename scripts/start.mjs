@@ -22,7 +22,9 @@ function run(cmd, args) {
 function sourceStamp() {
   const h = createHash("sha256");
   const walk = (dir) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else if (/\.(tsx?|mjs|css|json)$/.test(e.name)) {
@@ -41,8 +43,10 @@ if (pkg.scripts["models:prepare"]) run("npm", ["run", "-s", "models:prepare"]);
 
 const stampFile = path.join(".next", "ganvas-source-stamp");
 const stamp = sourceStamp();
-const built = fs.existsSync(path.join(".next", "BUILD_ID")) && fs.existsSync(stampFile)
-  && fs.readFileSync(stampFile, "utf8") === stamp;
+const built =
+  fs.existsSync(path.join(".next", "BUILD_ID")) &&
+  fs.existsSync(stampFile) &&
+  fs.readFileSync(stampFile, "utf8") === stamp;
 if (!built) {
   console.log("Building Ganvas (first start or sources changed)…");
   run("npx", ["next", "build"]);
@@ -51,6 +55,8 @@ if (!built) {
 
 const port = process.env.PORT ?? "3000";
 const host = process.env.HOST ?? "0.0.0.0";
-console.log(`Ganvas on http://localhost:${port}  (data: ${path.resolve(process.env.GANVAS_DATA_DIR ?? "data")})`);
+console.log(
+  `Ganvas on http://localhost:${port}  (data: ${path.resolve(process.env.GANVAS_DATA_DIR ?? "data")})`,
+);
 const r = spawnSync("npx", ["next", "start", "-p", port, "-H", host], { stdio: "inherit", env: process.env });
 process.exit(r.status ?? 0);

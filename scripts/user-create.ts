@@ -7,8 +7,8 @@
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { credentialsSchema, createUserDirect } from "@/lib/server";
 import { describeZodError } from "@/lib/errors";
+import { createUserDirect, credentialsSchema } from "@/lib/server";
 
 async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) {

@@ -17,7 +17,8 @@ export default function SetupPage() {
         </p>
         <h1 className="mb-1 text-xl font-semibold">Create the administrator</h1>
         <p className="mb-6 text-sm text-zinc-500 dark:text-zinc-400">
-          This account manages users, datasets, training and model versions. The page disappears once it exists.
+          This account manages users, datasets, training and model versions. The page disappears once it
+          exists.
         </p>
         <CredentialsForm endpoint="/api/setup" submitLabel="Create administrator" next="/admin" newAccount />
       </Card>

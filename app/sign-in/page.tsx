@@ -2,8 +2,8 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { CredentialsForm } from "@/components/auth/credentials-form";
 import { Card } from "@/components/ui/card";
-import { currentViewer, needsSetup } from "@/lib/server";
 import { safeNext } from "@/lib/safe-next";
+import { currentViewer, needsSetup } from "@/lib/server";
 
 export const metadata = { title: "Sign in" };
 

@@ -1,6 +1,12 @@
 import type { ReactNode } from "react";
 
-export function Alert({ tone = "error", children }: { tone?: "error" | "info" | "success"; children: ReactNode }) {
+export function Alert({
+  tone = "error",
+  children,
+}: {
+  tone?: "error" | "info" | "success";
+  children: ReactNode;
+}) {
   const cls = {
     error: "border-red-300 bg-red-50 text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-200",
     info: "border-brand-100 bg-brand-50 text-brand-700 dark:border-brand-700/40 dark:bg-brand-700/10 dark:text-brand-100",
@@ -8,7 +14,10 @@ export function Alert({ tone = "error", children }: { tone?: "error" | "info" | 
       "border-emerald-300 bg-emerald-50 text-emerald-800 dark:border-emerald-900 dark:bg-emerald-950/50 dark:text-emerald-200",
   }[tone];
   return (
-    <div role={tone === "error" ? "alert" : "status"} className={`rounded-lg border px-3 py-2 text-sm ${cls}`}>
+    <div
+      role={tone === "error" ? "alert" : "status"}
+      className={`rounded-lg border px-3 py-2 text-sm ${cls}`}
+    >
       {children}
     </div>
   );

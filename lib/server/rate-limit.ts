@@ -25,7 +25,9 @@ export class RateLimiter {
     }
     if (w.count >= rule.max) {
       const waitSec = Math.max(1, Math.ceil((w.start + rule.windowSec * 1000 - t) / 1000));
-      throw new AppError("RATE_LIMITED", `Too many ${what}. Try again in ${waitSec} s.`, { retryAfterSec: waitSec });
+      throw new AppError("RATE_LIMITED", `Too many ${what}. Try again in ${waitSec} s.`, {
+        retryAfterSec: waitSec,
+      });
     }
     w.count += 1;
   }

@@ -20,13 +20,23 @@ function cookiesFrom(h: Headers): string[] {
 }
 
 /** Better Auth's APIError (checked by shape: the class exists in more than one bundled copy). */
-function isAuthApiError(err: unknown): err is { statusCode: number; body?: { message?: string; code?: string } } {
-  return err instanceof Error && err.name === "APIError" && typeof (err as { statusCode?: unknown }).statusCode === "number";
+function isAuthApiError(
+  err: unknown,
+): err is { statusCode: number; body?: { message?: string; code?: string } } {
+  return (
+    err instanceof Error &&
+    err.name === "APIError" &&
+    typeof (err as { statusCode?: unknown }).statusCode === "number"
+  );
 }
 
 /** True while no administrator exists: the one-time setup page is shown. */
 export function needsSetup(): boolean {
-  const row = db().select({ id: tables.user.id }).from(tables.user).where(eq(tables.user.role, "admin")).get();
+  const row = db()
+    .select({ id: tables.user.id })
+    .from(tables.user)
+    .where(eq(tables.user.role, "admin"))
+    .get();
   return !row;
 }
 
@@ -57,22 +67,30 @@ async function createAccount(username: string, password: string, headers: Header
 
 export async function signUp(username: string, password: string, headers: Headers, ip: string) {
   if (!config().allowSignUp)
-    throw new AppError("FORBIDDEN", "Sign-up is closed on this instance. Ask an administrator for an account.");
+    throw new AppError(
+      "FORBIDDEN",
+      "Sign-up is closed on this instance. Ask an administrator for an account.",
+    );
   if (needsSetup())
-    throw new AppError("CONFLICT", "This instance has no administrator yet. Open /setup to create one first.");
+    throw new AppError(
+      "CONFLICT",
+      "This instance has no administrator yet. Open /setup to create one first.",
+    );
   rateLimiter().hit(`signup:${ip}`, config().signUpRateLimit, "sign-up attempts");
   return createAccount(username, password, headers);
 }
 
 /** The one-time first-run setup: creates the first administrator. Refused once an admin exists. */
 export async function setupAdmin(username: string, password: string, headers: Headers): Promise<AuthResult> {
-  if (!needsSetup()) throw new AppError("CONFLICT", "Setup is already done: an administrator exists. Sign in instead.");
+  if (!needsSetup())
+    throw new AppError("CONFLICT", "Setup is already done: an administrator exists. Sign in instead.");
   const claimed = db()
     .insert(tables.setting)
     .values({ key: SETUP_KEY, value: { at: Date.now() } })
     .onConflictDoNothing()
     .run();
-  if (claimed.changes === 0) throw new AppError("CONFLICT", "Setup is already in progress or done. Sign in instead.");
+  if (claimed.changes === 0)
+    throw new AppError("CONFLICT", "Setup is already in progress or done. Sign in instead.");
   try {
     const result = await createAccount(username, password, headers);
     db().update(tables.user).set({ role: "admin" }).where(eq(tables.user.id, result.userId)).run();
@@ -95,12 +113,6 @@ export async function createUserDirect(username: string, password: string, role:
 export async function signIn(username: string, password: string, headers: Headers, ip: string) {
   const key = `signin:${ip}:${username.toLowerCase()}`;
   rateLimiter().hit(key, config().signInRateLimit, "sign-in attempts");
-  const row = db()
-    .select({ banned: tables.user.banned })
-    .from(tables.user)
-    .where(eq(tables.user.username, username.toLowerCase()))
-    .get();
-  if (row?.banned) throw new AppError("FORBIDDEN", "This account is disabled. Ask an administrator to enable it.");
   try {
     const { headers: out, response } = await auth().api.signInUsername({
       body: { username, password },
@@ -111,6 +123,9 @@ export async function signIn(username: string, password: string, headers: Header
     rateLimiter().reset(key);
     return { userId: response.user.id, setCookies: cookiesFrom(out) } satisfies AuthResult;
   } catch (err) {
+    // the admin plugin checks the ban only after the password matched, so this reveals nothing to a guesser
+    if (isAuthApiError(err) && err.body?.code === "BANNED_USER")
+      throw new AppError("FORBIDDEN", "This account is disabled. Ask an administrator to enable it.");
     if (isAuthApiError(err)) throw new AppError("UNAUTHENTICATED", "Wrong username or password.");
     throw err;
   }

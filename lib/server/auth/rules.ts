@@ -20,7 +20,11 @@ export const passwordSchema = z
 
 export const credentialsSchema = z.object({ username: usernameSchema, password: passwordSchema });
 export const signInSchema = z.object({
-  username: z.string({ error: "username is required" }).trim().min(1, { error: "username is required" }).max(200),
+  username: z
+    .string({ error: "username is required" })
+    .trim()
+    .min(1, { error: "username is required" })
+    .max(200),
   password: z.string({ error: "password is required" }).min(1, { error: "password is required" }).max(1000),
 });
 

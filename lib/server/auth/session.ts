@@ -1,8 +1,8 @@
 import "server-only";
 import { headers } from "next/headers";
 import { AppError } from "../../errors";
-import type { Role } from "./rules";
 import { auth } from "./auth";
+import type { Role } from "./rules";
 
 /** The signed-in user as the rest of the app sees it. */
 export interface Viewer {

@@ -41,7 +41,10 @@ export function setUserRole(viewer: Viewer | null, userId: string, role: Role): 
   requireAdmin(viewer);
   const target = findUser(userId);
   if (target.role === "admin" && role !== "admin" && otherAdminCount(userId) === 0)
-    throw new AppError("CONFLICT", "This is the last administrator. Make someone else an administrator first.");
+    throw new AppError(
+      "CONFLICT",
+      "This is the last administrator. Make someone else an administrator first.",
+    );
   db().update(tables.user).set({ role, updatedAt: new Date() }).where(eq(tables.user.id, userId)).run();
   return toSummary(findUser(userId));
 }
@@ -54,7 +57,11 @@ export function setUserDisabled(viewer: Viewer | null, userId: string, disabled:
   const d = db();
   d.transaction((tx) => {
     tx.update(tables.user)
-      .set({ banned: disabled, banReason: disabled ? "disabled by an administrator" : null, updatedAt: new Date() })
+      .set({
+        banned: disabled,
+        banReason: disabled ? "disabled by an administrator" : null,
+        updatedAt: new Date(),
+      })
       .where(eq(tables.user.id, userId))
       .run();
     if (disabled) tx.delete(tables.session).where(eq(tables.session.userId, userId)).run();

@@ -3,7 +3,17 @@
  * GANVAS_DATABASE_URL points at a PostgreSQL server. tests/unit/server/schema-parity.test.ts keeps the two in step.
  */
 import { sql } from "drizzle-orm";
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { mode: "date", withTimezone: true });
 const json = <T>(name: string) => jsonb(name).$type<T>();

@@ -24,7 +24,8 @@ const MAX_JSON_BYTES = 64 * 1024;
 
 async function readJson(req: Request): Promise<unknown> {
   const len = Number(req.headers.get("content-length") ?? 0);
-  if (len > MAX_JSON_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The request body is over ${MAX_JSON_BYTES} bytes.`);
+  if (len > MAX_JSON_BYTES)
+    throw new AppError("PAYLOAD_TOO_LARGE", `The request body is over ${MAX_JSON_BYTES} bytes.`);
   const text = await req.text();
   if (text.length > MAX_JSON_BYTES)
     throw new AppError("PAYLOAD_TOO_LARGE", `The request body is over ${MAX_JSON_BYTES} bytes.`);
