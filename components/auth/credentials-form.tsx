@@ -63,7 +63,7 @@ export function CredentialsForm({ endpoint, submitLabel, next, newAccount = fals
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      {error && <Alert>{error}</Alert>}
+      {error && <Alert testId="form-error">{error}</Alert>}
       <Field
         id="username"
         name="username"
