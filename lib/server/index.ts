@@ -14,6 +14,22 @@ export {
   USERNAME_MIN,
 } from "./auth/rules";
 export { currentViewer, requireAdmin, requireViewer, type Viewer, viewerFromHeaders } from "./auth/session";
+export {
+  createImage,
+  deleteImage,
+  ftsQuery,
+  getImage,
+  getImageByShareId,
+  getImagePng,
+  type ImageQuery,
+  type ImageSummary,
+  listImageModelVersions,
+  listImages,
+  type NewImage,
+  pruneHistory,
+  updateImage,
+  type Visibility,
+} from "./dal/images";
 export { listUsers, setUserDisabled, setUserRole, type UserSummary } from "./dal/users";
 export { db, openDb, tables } from "./db";
 export { clientIp, route } from "./http/route";

@@ -194,6 +194,8 @@ export const image = pgTable(
     modelVersionName: text("model_version_name").notNull(),
     params: json<Record<string, unknown>>("params").notNull(),
     visibility: text("visibility", { enum: ["private", "public"] }).notNull(),
+    /** kept by its owner ("My images"); unsaved rows are the owner's recent history */
+    saved: boolean("saved").notNull().default(false),
     /** unguessable id used in share links */
     shareId: text("share_id").notNull().unique(),
     /** storage key of the PNG */
@@ -205,5 +207,6 @@ export const image = pgTable(
   (t) => [
     index("image_owner_created_idx").on(t.ownerId, t.createdAt),
     index("image_visibility_created_idx").on(t.visibility, t.createdAt),
+    index("image_model_version_idx").on(t.modelVersionName),
   ],
 );

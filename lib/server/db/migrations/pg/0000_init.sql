@@ -48,6 +48,7 @@ CREATE TABLE "image" (
 	"model_version_name" text NOT NULL,
 	"params" jsonb NOT NULL,
 	"visibility" text NOT NULL,
+	"saved" boolean DEFAULT false NOT NULL,
 	"share_id" text NOT NULL,
 	"file_key" text NOT NULL,
 	"width" integer NOT NULL,
@@ -157,6 +158,7 @@ CREATE INDEX "account_user_idx" ON "account" USING btree ("user_id");--> stateme
 CREATE UNIQUE INDEX "checkpoint_run_step_idx" ON "checkpoint" USING btree ("run_id","step");--> statement-breakpoint
 CREATE INDEX "image_owner_created_idx" ON "image" USING btree ("owner_id","created_at");--> statement-breakpoint
 CREATE INDEX "image_visibility_created_idx" ON "image" USING btree ("visibility","created_at");--> statement-breakpoint
+CREATE INDEX "image_model_version_idx" ON "image" USING btree ("model_version_name");--> statement-breakpoint
 CREATE INDEX "metric_subject_idx" ON "metric" USING btree ("subject_type","subject_id");--> statement-breakpoint
 CREATE INDEX "session_user_idx" ON "session" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "training_run_status_idx" ON "training_run" USING btree ("status");

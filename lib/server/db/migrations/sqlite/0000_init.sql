@@ -53,6 +53,7 @@ CREATE TABLE `image` (
 	`model_version_name` text NOT NULL,
 	`params` text NOT NULL,
 	`visibility` text NOT NULL,
+	`saved` integer DEFAULT false NOT NULL,
 	`share_id` text NOT NULL,
 	`file_key` text NOT NULL,
 	`width` integer NOT NULL,
@@ -65,6 +66,7 @@ CREATE TABLE `image` (
 CREATE UNIQUE INDEX `image_share_id_unique` ON `image` (`share_id`);--> statement-breakpoint
 CREATE INDEX `image_owner_created_idx` ON `image` (`owner_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `image_visibility_created_idx` ON `image` (`visibility`,`created_at`);--> statement-breakpoint
+CREATE INDEX `image_model_version_idx` ON `image` (`model_version_name`);--> statement-breakpoint
 CREATE TABLE `metric` (
 	`id` text PRIMARY KEY NOT NULL,
 	`subject_type` text NOT NULL,
