@@ -32,6 +32,15 @@ export {
 } from "./dal/images";
 export { listUsers, setUserDisabled, setUserRole, type UserSummary } from "./dal/users";
 export { db, openDb, tables } from "./db";
+export { baseUrl } from "./http/base-url";
+export {
+  firstValues,
+  type ImageListQuery,
+  imageListQuerySchema,
+  PAGE_SIZE,
+  toImageQuery,
+} from "./http/image-query";
+export { fileNameFor, pngResponse } from "./http/png-response";
 export { clientIp, route } from "./http/route";
 export { jsonWithCookies } from "./http/with-cookies";
 export { RateLimiter, rateLimiter } from "./rate-limit";
