@@ -125,7 +125,7 @@ export function Studio({ signedIn, examples, modelVersion, promptMaxChars }: Pro
           </p>
         </div>
 
-        <div className="flex flex-wrap gap-1.5" aria-label="Example prompts">
+        <div className="flex flex-wrap gap-1.5" role="group" aria-label="Example prompts">
           {examples.map((ex) => (
             <button
               key={ex}
