@@ -125,7 +125,8 @@ export function Studio({ signedIn, examples, modelVersion, promptMaxChars }: Pro
           </p>
         </div>
 
-        <div className="flex flex-wrap gap-1.5" role="group" aria-label="Example prompts">
+        <fieldset className="flex flex-wrap gap-1.5">
+          <legend className="sr-only">Example prompts</legend>
           {examples.map((ex) => (
             <button
               key={ex}
@@ -136,7 +137,7 @@ export function Studio({ signedIn, examples, modelVersion, promptMaxChars }: Pro
               {ex}
             </button>
           ))}
-        </div>
+        </fieldset>
 
         <fieldset className="space-y-1.5">
           <legend className="text-sm font-medium">Images</legend>
