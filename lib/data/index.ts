@@ -1,1 +1,2 @@
 export * from "./dataset-format";
+export * from "./synthetic-shapes";

@@ -1,0 +1,171 @@
+/**
+ * GAN configuration: typed, serialisable data checked with zod, saved in every checkpoint.
+ * `architectureKey` is what must match for a resume (training settings may change between runs).
+ */
+import { z } from "zod";
+
+export const trainSettingsSchema = z.object({
+  batchSize: z.number().int().positive(),
+  lrG: z.number().positive(),
+  lrD: z.number().positive(),
+  beta1: z.number().min(0).max(1),
+  beta2: z.number().min(0).max(1),
+  /** halve both learning rates every this many steps (0 = never) */
+  lrDecayEvery: z.number().int().nonnegative(),
+  lrDecayFactor: z.number().positive().max(1),
+  /** weight of the conditioning-augmentation KL term in the G loss (StackGAN: 2) */
+  klWeight: z.number().nonnegative(),
+  seed: z.number().int().nonnegative(),
+  maxSteps: z.number().int().positive(),
+  logEvery: z.number().int().positive(),
+  sampleEvery: z.number().int().positive(),
+  checkpointEvery: z.number().int().positive(),
+});
+export type TrainSettings = z.infer<typeof trainSettingsSchema>;
+
+export const ganConfigSchema = z.object({
+  preset: z.string().min(1),
+  /** 1: train Stage-I (64 px); 2: train Stage-II (256 px) on a frozen Stage-I */
+  stage: z.union([z.literal(1), z.literal(2)]),
+  /** sentence-embedding size: taken from the dataset manifest (real encoder: 512) */
+  embDim: z.number().int().positive(),
+  zDim: z.number().int().positive(),
+  /** conditioning-augmentation code size (StackGAN: 128) */
+  cDim: z.number().int().positive(),
+  g1: z.object({ ngf: z.number().int().min(2) }),
+  d1: z.object({ ndf: z.number().int().positive() }),
+  g2: z.object({ ngf: z.number().int().min(4), resBlocks: z.number().int().nonnegative() }),
+  d2: z.object({ ndf: z.number().int().positive() }),
+  train: trainSettingsSchema,
+});
+export type GanConfig = z.infer<typeof ganConfigSchema>;
+
+const stackganTrain: TrainSettings = {
+  batchSize: 64,
+  lrG: 2e-4,
+  lrD: 2e-4,
+  beta1: 0.5,
+  beta2: 0.999,
+  lrDecayEvery: 20_000,
+  lrDecayFactor: 0.5,
+  klWeight: 2,
+  seed: 1,
+  maxSteps: 120_000,
+  logEvery: 20,
+  sampleEvery: 500,
+  checkpointEvery: 500,
+};
+
+export const PRESETS = {
+  /** seconds on CPU: for tests */
+  tiny: {
+    preset: "tiny",
+    stage: 1,
+    embDim: 32,
+    zDim: 16,
+    cDim: 8,
+    g1: { ngf: 8 },
+    d1: { ndf: 8 },
+    g2: { ngf: 8, resBlocks: 1 },
+    d2: { ndf: 4 },
+    train: {
+      ...stackganTrain,
+      batchSize: 16,
+      lrG: 1e-3,
+      lrD: 1e-3,
+      lrDecayEvery: 0,
+      maxSteps: 300,
+      logEvery: 10,
+      sampleEvery: 100,
+      checkpointEvery: 100,
+    },
+  },
+  /** Stage-II of the tiny model (tests of the 256 px path) */
+  "tiny-stage2": {
+    preset: "tiny-stage2",
+    stage: 2,
+    embDim: 32,
+    zDim: 16,
+    cDim: 8,
+    g1: { ngf: 8 },
+    d1: { ndf: 8 },
+    g2: { ngf: 8, resBlocks: 1 },
+    d2: { ndf: 4 },
+    train: { ...stackganTrain, batchSize: 2, maxSteps: 10, logEvery: 1, sampleEvery: 5, checkpointEvery: 5 },
+  },
+  "stage1-64": {
+    preset: "stage1-64",
+    stage: 1,
+    embDim: 512,
+    zDim: 100,
+    cDim: 128,
+    g1: { ngf: 64 },
+    d1: { ndf: 64 },
+    g2: { ngf: 32, resBlocks: 2 },
+    d2: { ndf: 32 },
+    train: stackganTrain,
+  },
+  "stage2-256": {
+    preset: "stage2-256",
+    stage: 2,
+    embDim: 512,
+    zDim: 100,
+    cDim: 128,
+    g1: { ngf: 64 },
+    d1: { ndf: 64 },
+    g2: { ngf: 32, resBlocks: 2 },
+    d2: { ndf: 32 },
+    train: { ...stackganTrain, batchSize: 16 },
+  },
+  /** the benchmark architecture (STACK.md): ngf 64 → 4×4×512 start, ndf 64, batch 64 */
+  "bench-stage1": {
+    preset: "bench-stage1",
+    stage: 1,
+    embDim: 512,
+    zDim: 100,
+    cDim: 128,
+    g1: { ngf: 64 },
+    d1: { ndf: 64 },
+    g2: { ngf: 32, resBlocks: 2 },
+    d2: { ndf: 32 },
+    train: stackganTrain,
+  },
+} as const satisfies Record<string, GanConfig>;
+
+export type PresetName = keyof typeof PRESETS;
+export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
+
+/** A fresh, validated copy of a preset with optional overrides (e.g. embDim from the dataset). */
+export function presetConfig(
+  name: string,
+  overrides: Partial<Omit<GanConfig, "train">> & { train?: Partial<TrainSettings> } = {},
+): GanConfig {
+  const base = (PRESETS as Record<string, GanConfig>)[name];
+  if (!base) throw new Error(`Unknown preset "${name}". Use one of: ${PRESET_NAMES.join(", ")}.`);
+  const merged = { ...structuredClone(base), ...overrides, train: { ...base.train, ...overrides.train } };
+  return ganConfigSchema.parse(merged);
+}
+
+/** The parts of a config that decide the shapes of the weights; a resume must match these exactly. */
+export function architectureKey(c: GanConfig): string {
+  const arch: Record<string, unknown> = {
+    stage: c.stage,
+    embDim: c.embDim,
+    zDim: c.zDim,
+    cDim: c.cDim,
+    g1: c.g1,
+  };
+  if (c.stage === 1) arch.d1 = c.d1;
+  else Object.assign(arch, { g2: c.g2, d2: c.d2 });
+  return JSON.stringify(arch);
+}
+
+/** Human-readable list of architecture differences, empty when compatible. */
+export function architectureDiff(a: GanConfig, b: GanConfig): string[] {
+  const ka = JSON.parse(architectureKey(a)) as Record<string, unknown>;
+  const kb = JSON.parse(architectureKey(b)) as Record<string, unknown>;
+  const keys = new Set([...Object.keys(ka), ...Object.keys(kb)]);
+  return [...keys]
+    .filter((k) => JSON.stringify(ka[k]) !== JSON.stringify(kb[k]))
+    .map((k) => `${k}: ${JSON.stringify(ka[k])} vs ${JSON.stringify(kb[k])}`);
+}

@@ -1,0 +1,2 @@
+export * from "./backend";
+export { registerWasmGradKernels } from "./wasm-grad-kernels";

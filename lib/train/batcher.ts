@@ -1,0 +1,86 @@
+/**
+ * Deterministic batches from a loaded dataset. The order of epoch e is a permutation drawn from
+ * (seed, e), so a resumed run needs only the step number to continue the same sequence.
+ * Each batch: images in [-1, 1], one random caption embedding per image ("right" text) and one caption
+ * of a different class ("wrong" text, for the matching-aware loss), plus z and ε noise.
+ */
+import type { LoadedDataset } from "../data";
+import { Rng } from "../gan";
+
+export interface Batch {
+  size: number;
+  imageSize: number;
+  images: Float32Array; // [B, S, S, 3] in [-1, 1]
+  right: Float32Array; // [B, embDim]
+  wrong: Float32Array; // [B, embDim]
+  z: Float32Array; // [B, zDim]
+  eps: Float32Array; // [B, cDim]
+}
+
+export class Batcher {
+  readonly trainIdx: number[];
+  readonly stepsPerEpoch: number;
+  readonly embDim: number;
+  private permEpoch = -1;
+  private perm: Int32Array = new Int32Array(0);
+
+  constructor(
+    readonly ds: LoadedDataset,
+    readonly opts: { batchSize: number; imageSize: 64 | 256; seed: number; zDim: number; cDim: number },
+  ) {
+    if (!ds.embeddings || !ds.manifest.textEncoder)
+      throw new Error(`Dataset ${ds.dir} has no caption embeddings: rebuild it with a text encoder.`);
+    if (!ds.images[opts.imageSize]) throw new Error(`Dataset ${ds.dir} has no ${opts.imageSize}px images.`);
+    this.embDim = ds.manifest.textEncoder.dim;
+    this.trainIdx = ds.records.flatMap((r, i) => (r.split === "train" ? [i] : []));
+    if (this.trainIdx.length === 0) this.trainIdx = ds.records.map((_, i) => i);
+    this.stepsPerEpoch = Math.max(1, Math.floor(this.trainIdx.length / opts.batchSize));
+  }
+
+  epochOf(step: number): number {
+    return Math.floor(step / this.stepsPerEpoch);
+  }
+
+  /** the batch used at `step` (0-based): a pure function of (seed, step) */
+  batch(step: number): Batch {
+    const { batchSize: b, imageSize: s, seed, zDim, cDim } = this.opts;
+    const epoch = this.epochOf(step);
+    if (epoch !== this.permEpoch) {
+      this.perm = new Rng(seed).fork(`epoch-${epoch}`).permutation(this.trainIdx.length);
+      this.permEpoch = epoch;
+    }
+    const rng = new Rng(seed).fork(`step-${step}`);
+    const within = step % this.stepsPerEpoch;
+    const px = s * s * 3;
+    const src = this.ds.images[s] as Uint8Array;
+    const emb = this.ds.embeddings as Float32Array;
+    const d = this.embDim;
+    const images = new Float32Array(b * px);
+    const right = new Float32Array(b * d);
+    const wrong = new Float32Array(b * d);
+    const n = this.trainIdx.length;
+    for (let i = 0; i < b; i++) {
+      const idx = this.trainIdx[this.perm[(within * b + i) % n]];
+      const rec = this.ds.records[idx];
+      for (let k = 0; k < px; k++) images[i * px + k] = src[idx * px + k] / 127.5 - 1;
+      const cap = rec.embeddingOffset + rng.int(rec.captions.length);
+      right.set(emb.subarray(cap * d, (cap + 1) * d), i * d);
+      // a caption of another class (falls back to any other record when there is one class only)
+      let other = this.trainIdx[rng.int(n)];
+      for (let t = 0; t < 20 && this.ds.records[other].class === rec.class; t++)
+        other = this.trainIdx[rng.int(n)];
+      const o = this.ds.records[other];
+      const wcap = o.embeddingOffset + rng.int(o.captions.length);
+      wrong.set(emb.subarray(wcap * d, (wcap + 1) * d), i * d);
+    }
+    return {
+      size: b,
+      imageSize: s,
+      images,
+      right,
+      wrong,
+      z: rng.normals(b * zDim),
+      eps: rng.normals(b * cDim),
+    };
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * One discriminator step and one generator step, each a separate function returning named losses
+ * (lightweight-gan style). Everything runs under tf.tidy / variableGrads and frees its tensors.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { discriminatorLoss, type GanModel, generatorAdvLoss, klLoss, stopGradient } from "../gan";
+import type { Adam } from "./adam";
+import type { Batch } from "./batcher";
+
+export interface StepInputs {
+  images: tf.Tensor4D; // [B,S,S,3] real images in [-1, 1]
+  right: tf.Tensor2D; // [B,embDim] matching captions
+  wrong: tf.Tensor2D; // [B,embDim] captions of other classes
+  z: tf.Tensor2D; // [B,zDim]
+  eps: tf.Tensor2D; // [B,cDim]
+}
+
+export function stepInputs(b: Batch, embDim: number, zDim: number, cDim: number): StepInputs {
+  return {
+    images: tf.tensor4d(b.images, [b.size, b.imageSize, b.imageSize, 3]),
+    right: tf.tensor2d(b.right, [b.size, embDim]),
+    wrong: tf.tensor2d(b.wrong, [b.size, embDim]),
+    z: tf.tensor2d(b.z, [b.size, zDim]),
+    eps: tf.tensor2d(b.eps, [b.size, cDim]),
+  };
+}
+
+export function disposeInputs(x: StepInputs): void {
+  tf.dispose([x.images, x.right, x.wrong, x.z, x.eps]);
+}
+
+/** Map tfjs variable names in a grads result back to our parameter names. */
+function byOurNames(vars: Map<string, tf.Variable>, grads: tf.NamedTensorMap): Map<string, tf.Tensor> {
+  const out = new Map<string, tf.Tensor>();
+  for (const [name, v] of vars) {
+    const g = grads[v.name];
+    if (g) out.set(name, g);
+  }
+  return out;
+}
+
+/** Read scalars and free them. */
+function readAll<K extends string>(ts: Record<K, tf.Scalar>): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const k of Object.keys(ts) as K[]) out[k] = ts[k].dataSync()[0];
+  tf.dispose(Object.values(ts) as tf.Tensor[]);
+  return out;
+}
+
+export type DLosses = { d: number; dReal: number; dWrong: number; dFake: number };
+export type GLosses = { g: number; gAdv: number; kl: number };
+
+/**
+ * D step: fakes from G (training-mode BN, running statistics updated, no gradient into G), then
+ * D loss = real + ½(fake + wrong) on (real, right), (real, wrong), (fake, right).
+ */
+export function dStep(model: GanModel, optD: Adam, x: StepInputs): DLosses {
+  const D = model.d;
+  if (!D) throw new Error("dStep needs a model built withDiscriminator: true");
+  const [fake, muRight, muWrong] = tf.tidy(() => {
+    const out = model.generate(x.z, x.right, x.eps, { training: true, updateStats: true });
+    // D is conditioned on the (detached) CA mean of the trained generator, as in StackGAN
+    const ca = model.config.stage === 1 ? model.g1.ca : (model.g2?.ca ?? model.g1.ca);
+    const zeros = tf.zerosLike(x.eps);
+    return [out.image, out.mu, ca.apply(x.wrong, zeros).mu];
+  });
+  const mode = { training: true };
+  const vars = model.stores.d?.trainable as Map<string, tf.Variable>;
+  let parts: Record<keyof DLosses, tf.Scalar> | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    const realCode = D.encode(x.images, mode);
+    const fakeCode = D.encode(fake, mode);
+    const l = discriminatorLoss({
+      realRight: D.head.cond(realCode, muRight, mode),
+      realWrong: D.head.cond(realCode, muWrong, mode),
+      fakeRight: D.head.cond(fakeCode, muRight, mode),
+      realUncond: D.head.uncond(realCode),
+      fakeUncond: D.head.uncond(fakeCode),
+    });
+    parts = {
+      d: tf.keep(l.d.clone()),
+      dReal: tf.keep(l.dReal),
+      dWrong: tf.keep(l.dWrong),
+      dFake: tf.keep(l.dFake),
+    };
+    return l.d;
+  }, [...vars.values()]);
+  optD.apply(byOurNames(vars, grads));
+  tf.dispose([value, ...Object.values(grads), fake, muRight, muWrong]);
+  return readAll(parts as unknown as Record<keyof DLosses, tf.Scalar>);
+}
+
+/** G step: fool D on both logits, plus klWeight · KL of the conditioning augmentation. */
+export function gStep(model: GanModel, optG: Adam, x: StepInputs): GLosses {
+  const D = model.d;
+  if (!D) throw new Error("gStep needs a model built withDiscriminator: true");
+  const mode = { training: true };
+  const vars = model.trainedG.trainable;
+  let parts: Record<keyof GLosses, tf.Scalar> | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    const out = model.generate(x.z, x.right, x.eps, mode);
+    const code = D.encode(out.image, mode);
+    const adv = generatorAdvLoss(D.head.cond(code, stopGradient(out.mu), mode), D.head.uncond(code));
+    const kl = klLoss(out.mu, out.logvar);
+    const g = adv.add(kl.mul(model.config.train.klWeight)) as tf.Scalar;
+    parts = { g: tf.keep(g.clone()), gAdv: tf.keep(adv), kl: tf.keep(kl) };
+    return g;
+  }, [...vars.values()]);
+  optG.apply(byOurNames(vars, grads));
+  tf.dispose([value, ...Object.values(grads)]);
+  return readAll(parts as unknown as Record<keyof GLosses, tf.Scalar>);
+}

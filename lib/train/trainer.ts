@@ -1,0 +1,289 @@
+/**
+ * The training loop: `train({ runDir, datasetDir, preset | config, resume, maxSteps, signal, onEvent })`.
+ * Runs in any process (the admin console forks a worker); stops cleanly on the AbortSignal, writing a
+ * checkpoint. Everything a run needs to continue exactly is in its checkpoints (see run-folder.ts).
+ */
+import path from "node:path";
+import { loadDataset } from "../data";
+import {
+  architectureDiff,
+  architectureKey,
+  type CheckpointState,
+  type GanConfig,
+  GanModel,
+  ganConfigSchema,
+  loadCheckpoint,
+  presetConfig,
+  readCheckpointState,
+  resolveCheckpointDir,
+  trainStepFlops,
+} from "../gan";
+import { type BackendChoice, initBackend } from "../tensor";
+import { Adam } from "./adam";
+import { Batcher } from "./batcher";
+import { restoreCheckpoint, saveCheckpoint } from "./checkpoint-writer";
+import { ProgressBar } from "./progress-bar";
+import { type ProgressEvent, RunFolder, stepDirName } from "./run-folder";
+import { pickSampleSpec, renderSampleGrid } from "./sample-grid";
+import { disposeInputs, dStep, gStep, stepInputs } from "./steps";
+
+export interface TrainOptions {
+  runDir: string;
+  datasetDir: string;
+  /** a preset name; ignored fields of the architecture come from the dataset (embDim) */
+  preset?: string;
+  /** a full config (wins over preset) */
+  config?: GanConfig;
+  /** continue from runDir's latest checkpoint (a fresh start when it has none) */
+  resume?: boolean;
+  /** stop when this absolute step count is reached (default: config.train.maxSteps) */
+  maxSteps?: number;
+  /** stage 2: the finished Stage-I checkpoint or run folder, frozen during training */
+  stage1?: string;
+  signal?: AbortSignal;
+  onEvent?: (e: ProgressEvent) => void;
+  backend?: BackendChoice;
+  /** terminal progress bar (CLI) */
+  progressBar?: boolean;
+  log?: (line: string) => void;
+  /** how many checkpoint folders to keep (default 5) */
+  keepCheckpoints?: number;
+}
+
+export interface TrainResult {
+  status: "done" | "stopped";
+  step: number;
+  runDir: string;
+  checkpointDir: string | null;
+}
+
+export class TrainConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TrainConfigError";
+  }
+}
+
+const now = () => new Date().toISOString();
+
+export function learningRates(c: GanConfig, step: number): { g: number; d: number } {
+  const t = c.train;
+  const k = t.lrDecayEvery > 0 ? t.lrDecayFactor ** Math.floor(step / t.lrDecayEvery) : 1;
+  return { g: t.lrG * k, d: t.lrD * k };
+}
+
+export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const log = opts.log ?? ((l: string) => console.error(l));
+  const backend = await initBackend({ force: opts.backend, log });
+  const run = new RunFolder(opts.runDir);
+  const latest = await run.latest();
+  if (latest && !opts.resume)
+    throw new TrainConfigError(
+      `${opts.runDir} already has checkpoints (step ${latest.step}): pass resume to continue it, or use a new run folder.`,
+    );
+  const saved: CheckpointState | null = latest
+    ? await readCheckpointState(path.join(run.checkpointsDir, latest.dir))
+    : null;
+
+  // ── config: requested (preset/config) vs saved; the architecture must match on resume
+  const requestedStage =
+    opts.config?.stage ?? (opts.preset ? presetConfig(opts.preset).stage : (saved?.config.stage ?? 1));
+  const ds = await loadDataset(opts.datasetDir, { sizes: [requestedStage === 1 ? 64 : 256] });
+  if (!ds.manifest.textEncoder)
+    throw new TrainConfigError(`Dataset ${opts.datasetDir} has no caption embeddings.`);
+  let stage1Config: GanConfig | null = null;
+  let stage1Dir: string | null = saved?.stage1Checkpoint ?? null;
+  if (requestedStage === 2 && !saved) {
+    if (!opts.stage1)
+      throw new TrainConfigError(
+        "Stage-II training needs a finished Stage-I checkpoint: pass stage1 (--stage1 RUN_DIR).",
+      );
+    stage1Dir = await resolveCheckpointDir(opts.stage1);
+    stage1Config = (await readCheckpointState(stage1Dir)).config;
+  }
+  let config: GanConfig;
+  if (opts.config || opts.preset) {
+    const base = opts.config ? ganConfigSchema.parse(opts.config) : presetConfig(opts.preset as string);
+    config = { ...base, embDim: ds.manifest.textEncoder.dim };
+    if (stage1Config)
+      Object.assign(config, { zDim: stage1Config.zDim, cDim: stage1Config.cDim, g1: stage1Config.g1 });
+    if (saved) {
+      const diff = architectureDiff(saved.config, config);
+      if (diff.length)
+        throw new TrainConfigError(
+          `Cannot resume ${opts.runDir}: its checkpoint was trained with a different architecture (${diff.join("; ")}). ` +
+            `Resume with preset "${saved.config.preset}" or start a new run folder.`,
+        );
+    }
+  } else if (saved) {
+    config = saved.config;
+  } else throw new TrainConfigError("Pass a preset or a config for a new run.");
+  if (config.embDim !== ds.manifest.textEncoder.dim)
+    throw new TrainConfigError(
+      `The run expects ${config.embDim}-d embeddings, the dataset has ${ds.manifest.textEncoder.dim}-d.`,
+    );
+  if (saved && saved.datasetHash !== ds.manifest.hash)
+    throw new TrainConfigError(
+      `Cannot resume ${opts.runDir}: it was trained on dataset ${saved.datasetHash}, ${opts.datasetDir} is ${ds.manifest.hash}.`,
+    );
+  const maxSteps = opts.maxSteps ?? config.train.maxSteps;
+
+  // ── model, optimisers, state
+  const model = new GanModel(config, { seed: config.train.seed, withDiscriminator: true });
+  const lr0 = learningRates(config, saved?.step ?? 0);
+  const opt = {
+    g: new Adam(model.trainedG.trainable, lr0.g, config.train.beta1, config.train.beta2),
+    d: new Adam(model.stores.d?.trainable ?? new Map(), lr0.d, config.train.beta1, config.train.beta2),
+  };
+  const dispose = () => {
+    model.dispose();
+    opt.g.dispose();
+    opt.d.dispose();
+  };
+  let step = 0;
+  try {
+    if (saved && latest) {
+      await restoreCheckpoint(path.join(run.checkpointsDir, latest.dir), model, opt);
+      step = saved.step;
+      await run.truncateProgressAfter(step);
+      log(`[ganvas] resuming ${opts.runDir} at step ${step}`);
+    } else {
+      if (stage1Dir) {
+        const s1 = await loadCheckpoint(stage1Dir);
+        for (const [name, v] of model.stores.g1.all()) {
+          const src = s1.model.namedTensors().get(name);
+          if (!src) throw new TrainConfigError(`Stage-I checkpoint ${stage1Dir} has no ${name}`);
+          v.assign(src);
+        }
+        s1.model.dispose();
+      }
+      await run.init();
+      await run.writeRun({
+        id: path.basename(path.resolve(opts.runDir)),
+        preset: config.preset,
+        config,
+        datasetDir: path.resolve(opts.datasetDir),
+        datasetHash: ds.manifest.hash,
+        textEncoderId: ds.manifest.textEncoder.id,
+        createdAt: now(),
+        stage1Checkpoint: stage1Dir,
+      });
+    }
+    await run.init();
+    const batcher = new Batcher(ds, {
+      batchSize: config.train.batchSize,
+      imageSize: model.imageSize,
+      seed: config.train.seed,
+      zDim: config.zDim,
+      cDim: config.cDim,
+    });
+    const spec = pickSampleSpec(ds, 8, 6);
+    const emit = async (e: ProgressEvent) => {
+      await run.appendEvent(e);
+      opts.onEvent?.(e);
+    };
+    const checkpoint = async (): Promise<string> => {
+      const dir = await saveCheckpoint(
+        run,
+        model,
+        opt,
+        {
+          step,
+          epoch: batcher.epochOf(step),
+          config,
+          architecture: architectureKey(config),
+          rng: { seed: config.train.seed, counter: step },
+          datasetHash: ds.manifest.hash,
+          datasetDir: path.resolve(opts.datasetDir),
+          textEncoderId: ds.manifest.textEncoder?.id ?? "",
+          stage1Checkpoint: stage1Dir,
+          lr: { g: opt.g.lr, d: opt.d.lr },
+          time: now(),
+        },
+        opts.keepCheckpoints ?? 5,
+      );
+      await emit({ type: "checkpoint", step, dir, time: now() });
+      return dir;
+    };
+    const sample = async () => {
+      const file = path.join("samples", `${stepDirName(step)}.png`);
+      await renderSampleGrid(model, spec, path.join(run.dir, file));
+      await emit({ type: "sample", step, file, time: now() });
+    };
+
+    log(
+      `[ganvas] training ${config.preset} (stage ${config.stage}) on ${ds.manifest.name} (${batcher.trainIdx.length} images), ` +
+        `batch ${config.train.batchSize}, ${(trainStepFlops(config) / 1e9).toFixed(1)} GFLOP/step, backend ${backend.description}`,
+    );
+    const bar = opts.progressBar ? new ProgressBar(maxSteps) : null;
+    const started = Date.now();
+    let windowStart = Date.now();
+    let windowSteps = 0;
+    let lastCheckpointStep = saved?.step ?? -1;
+    while (step < maxSteps) {
+      if (opts.signal?.aborted) break;
+      const lr = learningRates(config, step);
+      opt.g.lr = lr.g;
+      opt.d.lr = lr.d;
+      const x = stepInputs(batcher.batch(step), batcher.embDim, config.zDim, config.cDim);
+      let losses: Record<string, number>;
+      try {
+        losses = { ...dStep(model, opt.d, x), ...gStep(model, opt.g, x) };
+      } finally {
+        disposeInputs(x);
+      }
+      step++;
+      windowSteps++;
+      for (const [k, v] of Object.entries(losses))
+        if (!Number.isFinite(v))
+          throw new Error(`loss ${k} became ${v} at step ${step}: lower the learning rate`);
+      if (step % config.train.logEvery === 0 || step === maxSteps) {
+        const secs = (Date.now() - windowStart) / 1000;
+        const imagesPerSec = (windowSteps * config.train.batchSize) / Math.max(secs, 1e-9);
+        const etaSec = ((maxSteps - step) * config.train.batchSize) / Math.max(imagesPerSec, 1e-9);
+        await emit({
+          type: "step",
+          step,
+          epoch: batcher.epochOf(step),
+          stage: config.stage,
+          losses,
+          lr,
+          imagesPerSec,
+          etaSec,
+          elapsedSec: (Date.now() - started) / 1000,
+          time: now(),
+        });
+        bar?.update(step, losses, imagesPerSec, etaSec);
+        windowStart = Date.now();
+        windowSteps = 0;
+      }
+      if (step % config.train.sampleEvery === 0) await sample();
+      if (step % config.train.checkpointEvery === 0) {
+        await checkpoint();
+        lastCheckpointStep = step;
+      }
+      // let signals and IPC messages in between steps
+      await new Promise((r) => setImmediate(r));
+    }
+    bar?.end();
+    const stopped = step < maxSteps;
+    let checkpointDir: string | null = latest ? path.join("checkpoints", latest.dir) : null;
+    if (step !== lastCheckpointStep) checkpointDir = await checkpoint();
+    else checkpointDir = path.join("checkpoints", stepDirName(step));
+    if (!stopped && step % config.train.sampleEvery !== 0) await sample();
+    await emit({ type: stopped ? "stopped" : "done", step, time: now() });
+    return { status: stopped ? "stopped" : "done", step, runDir: opts.runDir, checkpointDir };
+  } catch (err) {
+    const e: ProgressEvent = {
+      type: "error",
+      step,
+      message: err instanceof Error ? err.message : String(err),
+      time: now(),
+    };
+    await run.appendEvent(e).catch(() => {});
+    opts.onEvent?.(e);
+    throw err;
+  } finally {
+    dispose();
+  }
+}

@@ -1,0 +1,171 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { initBackend } from "@/lib/tensor";
+
+/** deterministic values in [-1, 1) */
+function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function relErr(a: Float32Array | number[], b: Float32Array | number[]): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / Math.max(den, 1e-30));
+}
+
+async function onBackend<T>(name: string, fn: () => T): Promise<T> {
+  await tf.setBackend(name);
+  return fn();
+}
+
+type Pad = "same" | "valid" | number;
+const cases: { x: [number, number, number, number]; k: number; co: number; s: number; pad: Pad }[] = [
+  { x: [2, 8, 8, 3], k: 3, co: 4, s: 1, pad: "same" },
+  { x: [3, 16, 16, 5], k: 4, co: 6, s: 2, pad: "same" },
+  { x: [2, 9, 7, 4], k: 3, co: 2, s: 2, pad: "valid" },
+  { x: [4, 4, 4, 8], k: 4, co: 1, s: 1, pad: "valid" },
+  { x: [2, 6, 6, 3], k: 1, co: 5, s: 1, pad: "same" },
+  { x: [1, 10, 10, 2], k: 4, co: 3, s: 2, pad: 1 },
+  { x: [2, 11, 11, 3], k: 3, co: 4, s: 3, pad: "same" },
+];
+
+/** float64 reference of dW for NHWC conv with explicit top/left padding */
+function refFilterGrad(
+  x: Float32Array,
+  xs: number[],
+  dy: Float32Array,
+  ys: number[],
+  k: number,
+  co: number,
+  s: number,
+  top: number,
+  left: number,
+) {
+  const [b, h, w, ci] = xs;
+  const [, oh, ow] = ys;
+  const out = new Float64Array(k * k * ci * co);
+  for (let n = 0; n < b; n++)
+    for (let p = 0; p < oh; p++)
+      for (let q = 0; q < ow; q++)
+        for (let i = 0; i < k; i++)
+          for (let j = 0; j < k; j++) {
+            const hh = p * s + i - top;
+            const ww = q * s + j - left;
+            if (hh < 0 || hh >= h || ww < 0 || ww >= w) continue;
+            for (let c = 0; c < ci; c++) {
+              const xv = x[((n * h + hh) * w + ww) * ci + c];
+              for (let o = 0; o < co; o++)
+                out[((i * k + j) * ci + c) * co + o] += xv * dy[((n * oh + p) * ow + q) * co + o];
+            }
+          }
+  return Array.from(out);
+}
+
+describe("wasm gradient kernels", () => {
+  beforeAll(async () => {
+    await initBackend({ force: "wasm", log: () => {} });
+  });
+
+  for (const c of cases) {
+    const label = `x ${c.x.join("x")}, k ${c.k}, stride ${c.s}, pad ${c.pad}`;
+    it(`Conv2DBackpropFilter and Conv2DBackpropInput match cpu: ${label}`, async () => {
+      const filterShape: [number, number, number, number] = [c.k, c.k, c.x[3], c.co];
+      const xv = values(
+        c.x.reduce((a, b) => a * b),
+        1,
+      );
+      const fv = values(
+        filterShape.reduce((a, b) => a * b),
+        2,
+      );
+      const run = () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(xv, c.x);
+          const f = tf.tensor4d(fv, filterShape);
+          const y = tf.conv2d(x, f, c.s, c.pad);
+          const dy = tf.tensor(values(y.size, 3), y.shape) as tf.Tensor4D;
+          // the training path: gradients of Σ conv(x, f)·dy are dX = Conv2DBackpropInput, dW = ...Filter
+          const [dX, dW] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
+            tf
+              .conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.s, c.pad)
+              .mul(dy)
+              .sum(),
+          )([x, f]);
+          return {
+            dW: dW.dataSync() as Float32Array,
+            dX: dX.dataSync() as Float32Array,
+            dy: dy.dataSync() as Float32Array,
+            dyShape: dy.shape,
+          };
+        });
+      const cpu = await onBackend("cpu", run);
+      const wasm = await onBackend("wasm", run);
+      expect(relErr(wasm.dW, cpu.dW)).toBeLessThan(1e-4);
+      expect(relErr(wasm.dX, cpu.dX)).toBeLessThan(1e-4);
+      // independent float64 reference, so a shared bug in both backends would show
+      const info = tf.backend_util.computeConv2DInfo(c.x, filterShape, c.s, 1, c.pad as "same");
+      const ref = refFilterGrad(
+        xv,
+        c.x,
+        cpu.dy,
+        cpu.dyShape,
+        c.k,
+        c.co,
+        c.s,
+        info.padInfo.top,
+        info.padInfo.left,
+      );
+      expect(relErr(wasm.dW, ref)).toBeLessThan(1e-4);
+    });
+  }
+
+  it("BatchMatMul with transposed operands matches cpu", async () => {
+    for (const [ta, tb] of [
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
+      const run = () =>
+        tf.tidy(() => {
+          const a = tf.tensor2d(values(6 * 5, 4), ta ? [5, 6] : [6, 5]);
+          const b = tf.tensor2d(values(5 * 7, 5), tb ? [7, 5] : [5, 7]);
+          return tf.matMul(a, b, ta, tb).dataSync() as Float32Array;
+        });
+      const cpu = await onBackend("cpu", run);
+      const wasm = await onBackend("wasm", run);
+      expect(relErr(wasm, cpu)).toBeLessThan(1e-5);
+    }
+  });
+
+  it("conv gradients through tf.grads do not leak tensors on wasm", async () => {
+    await tf.setBackend("wasm");
+    const x = tf.tensor4d(values(2 * 8 * 8 * 3, 6), [2, 8, 8, 3]);
+    const f = tf.variable(tf.tensor4d(values(4 * 4 * 3 * 4, 7), [4, 4, 3, 4]));
+    const step = () =>
+      tf.tidy(
+        () =>
+          tf
+            .variableGrads(() => tf.conv2d(x, f, 2, "same").square().sum() as tf.Scalar, [f])
+            .grads[f.name].sum()
+            .dataSync()[0],
+      );
+    step();
+    const before = tf.memory().numTensors;
+    const backendBefore = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    for (let i = 0; i < 3; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+    expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(backendBefore);
+    x.dispose();
+    f.dispose();
+  });
+});
