@@ -1,0 +1,25 @@
+/** Text encoder: prompts and captions → sentence embeddings (transformers.js over ONNX, offline by default). */
+export { CaptionCache, captionKey } from "./caption-cache";
+export { LruCache } from "./lru-cache";
+export {
+  normalizePrompt,
+  PROMPT_MAX_CHARS,
+  TextInputError,
+  type TextInputErrorCode,
+} from "./normalize-prompt";
+export {
+  createTextEncoder,
+  type TextEncoder,
+  type TextEncoderOptions,
+  type TokenStates,
+} from "./text-encoder";
+export { TextEncoderMismatchError, TextEncoderNotFoundError } from "./text-errors";
+export { readTfjsGraphModel } from "./tfjs-graph-model";
+export {
+  type PrepareResult,
+  prepareUseLiteModel,
+  USE_LITE_CONVERTER_VERSION,
+  USE_LITE_MODEL_ID,
+} from "./use-lite-model-folder";
+export { buildUseLiteOnnx, USE_LITE_DIM, USE_LITE_MAX_TOKENS } from "./use-lite-onnx";
+export { UseLiteTokenizer, type UseLiteVocab } from "./use-lite-tokenizer";
