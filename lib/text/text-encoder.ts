@@ -1,6 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { AutoModel, AutoTokenizer, env, type PreTrainedModel, Tensor } from "@huggingface/transformers";
+import {
+  AutoConfig,
+  AutoModel,
+  AutoTokenizer,
+  CLIPTextModelWithProjection,
+  env,
+  type PreTrainedModel,
+  Tensor,
+} from "@huggingface/transformers";
 import { CaptionCache } from "./caption-cache";
 import { LruCache } from "./lru-cache";
 import { normalizePrompt } from "./normalize-prompt";
@@ -37,6 +45,8 @@ export interface TokenStates {
 export interface TextEncoder {
   readonly id: string;
   readonly dim: number;
+  /** "use-lite-viterbi" (exact reference tokenizer) or "tokenizer.json" (transformers.js AutoTokenizer). */
+  readonly tokenizerKind: string;
   /** One prompt → [dim], L2-normalised. Cached in memory (LRU). Throws TextInputError on bad input. */
   embed(text: string): Promise<Float32Array>;
   /** Texts → [n·dim] row-major, L2-normalised. Uses the persistent caption cache when cacheDir was given. */
@@ -76,9 +86,15 @@ export async function createTextEncoder(opts: TextEncoderOptions = {}): Promise<
   env.allowLocalModels = true;
   env.localModelPath = `${modelsDir}${path.sep}`;
   env.allowRemoteModels = allowRemote;
-  const local = existsSync(configFile);
-  const ganvas: GanvasModelConfig = local ? (JSON.parse(readFileSync(configFile, "utf8")).ganvas ?? {}) : {};
-  const model: PreTrainedModel = await AutoModel.from_pretrained(id, {
+  const config = (
+    existsSync(configFile)
+      ? JSON.parse(readFileSync(configFile, "utf8"))
+      : await AutoConfig.from_pretrained(id, { local_files_only: !allowRemote })
+  ) as { model_type?: string; ganvas?: GanvasModelConfig };
+  const ganvas = config.ganvas ?? {};
+  // A CLIP folder holds both towers; only the text tower (onnx/text_model.onnx, output text_embeds) is wanted.
+  const Model = config.model_type === "clip" ? CLIPTextModelWithProjection : AutoModel;
+  const model: PreTrainedModel = await Model.from_pretrained(id, {
     dtype: "fp32",
     local_files_only: !allowRemote,
   });
@@ -155,6 +171,7 @@ export async function createTextEncoder(opts: TextEncoderOptions = {}): Promise<
   return {
     id,
     dim,
+    tokenizerKind: ganvas.tokenizer === USE_LITE_TOKENIZER_KIND ? USE_LITE_TOKENIZER_KIND : "tokenizer.json",
     async embed(text) {
       const clean = normalizePrompt(text);
       let vec = lru.get(clean);

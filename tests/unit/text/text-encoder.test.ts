@@ -26,6 +26,7 @@ describe("createTextEncoder (ganvas/use-lite)", () => {
   it("has the contract's id and dim", () => {
     expect(enc.id).toBe(USE_LITE_MODEL_ID);
     expect(enc.dim).toBe(512);
+    expect(enc.tokenizerKind).toBe("use-lite-viterbi");
   });
 
   it("embedBatch rows equal embed, in order, duplicates included", async () => {
@@ -132,6 +133,7 @@ describe("pluggable encoders", () => {
     const builtIn = await createTextEncoder({ modelsDir });
     expect(plain.id).toBe("someone/plain-encoder");
     expect(plain.dim).toBe(512);
+    expect(plain.tokenizerKind).toBe("tokenizer.json");
     const text = "a small red bird with black wings";
     const v = await plain.embed(text);
     expect(Math.hypot(...v)).toBeCloseTo(1, 5);
