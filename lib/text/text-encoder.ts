@@ -155,16 +155,18 @@ export async function createTextEncoder(opts: TextEncoderOptions = {}): Promise<
       if (hit) result.set(hit, i * dim);
       else missing.push(i);
     });
-    // Unique misses only, in chunks of maxBatch.
-    const unique = [...new Set(missing.map((i) => clean[i]))];
+    // Unique misses only, sorted by length so each chunk of maxBatch pads little; each chunk is persisted as
+    // soon as it is computed, so an interrupted dataset import keeps what it has done.
+    const unique = [...new Set(missing.map((i) => clean[i]))].sort((a, b) => a.length - b.length);
     const computed = new Map<string, Float32Array>();
     for (let s = 0; s < unique.length; s += maxBatch) {
       const chunk = unique.slice(s, s + maxBatch);
       const vecs = await run(chunk);
-      for (const [k, t] of chunk.entries()) computed.set(t, vecs.slice(k * dim, (k + 1) * dim));
+      const rows = chunk.map((t, k): [string, Float32Array] => [t, vecs.slice(k * dim, (k + 1) * dim)]);
+      for (const [t, v] of rows) computed.set(t, v);
+      captions?.putMany(rows);
     }
     for (const i of missing) result.set(computed.get(clean[i]) as Float32Array, i * dim);
-    captions?.putMany([...computed]);
     return result;
   };
 

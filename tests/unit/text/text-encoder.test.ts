@@ -39,6 +39,23 @@ describe("createTextEncoder (ganvas/use-lite)", () => {
     }
   });
 
+  it("keeps input order when it splits a batch into length-sorted chunks", async () => {
+    const chunked = await createTextEncoder({ modelsDir, maxBatch: 3, lruSize: 0 });
+    const texts = [
+      "a much longer caption about a bird on a branch",
+      "bird",
+      "a red bird",
+      "x",
+      "a flower",
+      "bird",
+    ];
+    const batch = await chunked.embedBatch(texts);
+    for (const [i, t] of texts.entries()) {
+      const one = await enc.embed(t);
+      for (let d = 0; d < 512; d++) expect(Math.abs(batch[i * 512 + d] - one[d])).toBeLessThan(1e-5);
+    }
+  });
+
   it("embeds any unicode to a finite unit vector", async () => {
     const texts = [
       "😀",
