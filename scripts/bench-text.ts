@@ -5,6 +5,7 @@
  * slower than in a plain Node server), then milliseconds per caption at batch 1 and batch 32 with every cache off.
  * Ends with one JSON line.
  */
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
@@ -23,6 +24,20 @@ const text = await import("@/lib/text");
 const importMs = performance.now() - t0;
 const modelId = values.model ?? text.USE_LITE_MODEL_ID;
 if (modelId === text.USE_LITE_MODEL_ID) await text.prepareUseLiteModel(modelsDir); // not timed: a no-op once prepared
+
+// tsx parses every imported file itself, which makes the 2 MB transformers.js bundle slow to import here; a Node
+// server (next start) imports it natively. Measure that too, in a plain child process.
+const plainImportMs = Number(
+  execFileSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      'const t = performance.now(); await import("@huggingface/transformers"); console.log(performance.now() - t);',
+    ],
+    { cwd: path.join(import.meta.dirname, ".."), encoding: "utf8" },
+  ).trim(),
+);
 
 const t1 = performance.now();
 const enc = await text.createTextEncoder({ modelsDir, modelId, lruSize: 0 });
@@ -48,7 +63,8 @@ const b32 = await msPerCaption(32);
 const r = (x: number) => Math.round(x * 100) / 100;
 console.log(`text encoder ${enc.id} (dim ${enc.dim}), ${n} captions`);
 console.log(
-  `cold load: ${r(createMs)} ms (createTextEncoder; importing lib/text + transformers.js before it: ${r(importMs)} ms)`,
+  `cold load: ${r(createMs)} ms (createTextEncoder); before it, importing transformers.js takes ${r(plainImportMs)} ms ` +
+    `in plain Node (${r(importMs)} ms for lib/text under tsx)`,
 );
 console.log(`batch 1:   ${r(b1)} ms per caption`);
 console.log(`batch 32:  ${r(b32)} ms per caption`);
@@ -56,7 +72,8 @@ console.log(
   JSON.stringify({
     model: enc.id,
     cold_load_ms: r(createMs),
-    import_ms: r(importMs),
+    import_ms_node: r(plainImportMs),
+    import_ms_tsx: r(importMs),
     ms_per_caption_b1: r(b1),
     ms_per_caption_b32: r(b32),
     captions: n,
