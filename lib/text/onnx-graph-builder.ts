@@ -14,7 +14,7 @@ export interface ValueInfo {
   dims: (number | string)[];
 }
 
-/** A small, deterministic builder for an ONNX graph (opset 13). Names are kept as given. */
+/** A small, deterministic builder for an ONNX graph (opset 17: LayerNormalization). Names are kept as given. */
 export class OnnxGraphBuilder {
   private readonly nodes: onnxProto.onnx.INodeProto[] = [];
   private readonly initializers: onnxProto.onnx.ITensorProto[] = [];
@@ -64,7 +64,7 @@ export class OnnxGraphBuilder {
     return outputs;
   }
 
-  /** Serialises the model; `opset` 13 has all the ops the TF translation emits. */
+  /** Serialises the model; opset 17 has all the ops the TF translation emits. */
   build(graphName: string, inputs: ValueInfo[], outputs: ValueInfo[], docString: string): Uint8Array {
     const vi = (v: ValueInfo): onnxProto.onnx.IValueInfoProto => ({
       name: v.name,
@@ -76,11 +76,11 @@ export class OnnxGraphBuilder {
       },
     });
     const model = onnx.ModelProto.create({
-      irVersion: 7,
+      irVersion: 8,
       producerName: "ganvas-tfjs-to-onnx",
       producerVersion: "1",
       docString,
-      opsetImport: [{ domain: "", version: 13 }],
+      opsetImport: [{ domain: "", version: 17 }],
       graph: {
         name: graphName,
         node: this.nodes,

