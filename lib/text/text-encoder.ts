@@ -19,7 +19,7 @@ import { prepareUseLiteModel } from "./use-lite-converter";
 import { UseLiteTokenizer, type UseLiteVocab } from "./use-lite-tokenizer";
 
 export interface TextEncoderOptions {
-  /** Folder holding transformers.js model folders (<modelsDir>/<modelId>/...). Default: <repo>/models. */
+  /** Folder holding transformers.js model folders (<modelsDir>/<modelId>/...). Default: ./models (repo root). */
   modelsDir?: string;
   /** transformers.js model id. Default "ganvas/use-lite". */
   modelId?: string;
@@ -71,7 +71,9 @@ interface GanvasModelConfig {
 
 type Encode = (texts: string[]) => { feeds: Record<string, Tensor>; mask: Uint8Array; tokens: number };
 
-const defaultModelsDir = () => path.resolve(import.meta.dirname, "..", "..", "models");
+// The repo root is the working directory for npm scripts, tests and `next start`; bundlers move this file, so
+// its own location is no guide. Callers with another layout pass modelsDir.
+const defaultModelsDir = () => path.resolve(process.cwd(), "models");
 
 export async function createTextEncoder(opts: TextEncoderOptions = {}): Promise<TextEncoder> {
   const modelsDir = path.resolve(opts.modelsDir ?? defaultModelsDir());
@@ -89,6 +91,8 @@ export async function createTextEncoder(opts: TextEncoderOptions = {}): Promise<
   env.allowLocalModels = true;
   env.localModelPath = `${modelsDir}${path.sep}`;
   env.allowRemoteModels = allowRemote;
+  // Hub downloads (only when allowed) go beside the caption cache instead of inside node_modules.
+  if (allowRemote && opts.cacheDir) env.cacheDir = path.join(opts.cacheDir, "hf-models");
   const config = (
     existsSync(configFile)
       ? JSON.parse(readFileSync(configFile, "utf8"))
