@@ -49,7 +49,14 @@ export async function decodeImage(
   let meta: sharp.Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch {
+  } catch (err) {
+    // the signature says image but the header does not parse: a cut-off or damaged file
+    if (sniffImage(bytes))
+      throw new DatasetImportError(
+        "IMAGE_TRUNCATED",
+        `"${file}" is truncated or corrupt (${firstLine(err instanceof Error ? err.message : String(err))}).`,
+        file,
+      );
     throw new DatasetImportError(
       "NOT_AN_IMAGE",
       `"${file}" is not an image (its bytes are not PNG, JPEG, WebP, GIF or TIFF).`,
@@ -106,6 +113,17 @@ export async function decodeImage(
     throw new DatasetImportError("NOT_AN_IMAGE", `"${file}" could not be decoded (${firstLine(msg)}).`, file);
   }
   return { width, height, format: meta.format, rgb };
+}
+
+/** The raster format named by the file's magic number, if any. */
+export function sniffImage(b: Uint8Array): string | undefined {
+  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "jpeg";
+  if (b[0] === 0x89 && ascii(1, 4) === "PNG") return "png";
+  if (ascii(0, 4) === "GIF8") return "gif";
+  if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "webp";
+  if (ascii(0, 4) === "II*\0" || ascii(0, 4) === "MM\0*") return "tiff";
+  return undefined;
 }
 
 function firstLine(s: string): string {
