@@ -12,7 +12,7 @@ import { mapPool } from "../promise-pool";
 import { hash32 } from "../seeded-hash";
 import { assignSplits, countSplits, DEFAULT_SPLIT_OPTIONS } from "../splits";
 import { buildReport, formatReport, type ValidationReport } from "../validation-report";
-import { colourShares, dominantColours } from "./colour-names";
+import { type ColourName, colourShares, dominantColours } from "./colour-names";
 import { emojiCaptions } from "./emoji-captions";
 import { EMOJI_STYLES, type EmojiArt, findEmojiArt, loadEmojiEntries, packageVersion } from "./emoji-catalog";
 import { renderEmoji } from "./emoji-render";
@@ -71,7 +71,7 @@ export async function buildEmojiDataset(opts: BuildEmojiOptions): Promise<BuildE
   const images64 = new Uint8Array(n * 64 * 64 * 3); // [N, 64, 64, 3]
   const images256 = new Uint8Array(n * 256 * 256 * 3); // [N, 256, 256, 3]
   const pngs: Record<string, Uint8Array> = {};
-  const colours: string[][] = new Array(n);
+  const colours: ColourName[][] = new Array(n);
   sharp.concurrency(1); // parallelism comes from the pool: one libvips thread per in-flight image
   let done = 0;
   await mapPool(art, opts.concurrency ?? 2, async (a: EmojiArt, i) => {
@@ -85,7 +85,7 @@ export async function buildEmojiDataset(opts: BuildEmojiOptions): Promise<BuildE
             .filter((s) => s.share >= 0.12)
             .slice(0, 3)
             .map((s) => s.name)
-        : dominantColours(shares);
+        : smileyYellow(a, dominantColours(shares));
     pngs[pngPath(a)] = new Uint8Array(
       await sharp(r.rgb64, { raw: { width: 64, height: 64, channels: 3 } })
         .png({ compressionLevel: 9 })
@@ -103,7 +103,7 @@ export async function buildEmojiDataset(opts: BuildEmojiOptions): Promise<BuildE
     const captions = emojiCaptions({
       entry: a.entry,
       style: a.style,
-      colours: colours[i] as never,
+      colours: colours[i],
       vocabulary,
       seed,
       count: captionsPerImage,
@@ -171,6 +171,15 @@ export async function buildEmojiDataset(opts: BuildEmojiOptions): Promise<BuildE
   await writeDataset(opts.outDir, { manifest, records, images, embeddings: null }, extra);
   opts.onProgress?.("write", 1, 1);
   return { manifest, report, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * Fluent's 3D smileys are shaded from orange-yellow to yellow (hue ~26–44°, straddling the orange/yellow line);
+ * everyone calls them yellow faces, so a smiley's "orange" is said as "yellow".
+ */
+function smileyYellow(a: EmojiArt, colours: ColourName[]): ColourName[] {
+  const smiley = a.entry.subgroup.startsWith("face-") || a.entry.subgroup === "cat-face";
+  return smiley ? [...new Set(colours.map((c) => (c === "orange" ? "yellow" : c)))] : colours;
 }
 
 function pngPath(a: EmojiArt): string {

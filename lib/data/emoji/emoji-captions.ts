@@ -25,6 +25,14 @@ function listWords(words: string[]): string {
   return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 }
 
+function nameSays(name: string, category: string): boolean {
+  const head = category.split(" ").at(-1) ?? "";
+  return name
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .includes(head);
+}
+
 export interface CaptionInput {
   entry: EmojiEntry;
   style: EmojiStyle;
@@ -65,7 +73,10 @@ export function emojiCaptions({ entry, style, colours, vocabulary, seed, count }
     `${colourAdj}${name} emoji`,
     colourList ? `${withArticle(name)} in ${colourList}, ${st.phrase}` : `${name} in ${st.phrase}`,
     `${withArticle(`${adj} ${name}`)} on a white background`,
-    `${withArticle(name)}, ${category}, drawn as ${withArticle(noun)}`,
+    // "a fox, an animal, as a flat icon"; the category is left out when the name already says it ("hot face, a face")
+    nameSays(name, category)
+      ? `${withArticle(name)} as ${withArticle(noun)}`
+      : `${withArticle(name)}, ${category}, as ${withArticle(noun)}`,
     tag ? `${withArticle(`${adj} ${colourAdj}${name}`)} for ${tag}` : `${withArticle(`${adj} ${name}`)} icon`,
     isFlag && colourList ? `${colourList} ${name}` : `${withArticle(`${colourAdj}${name}`)} icon`,
     `${adj} ${name}`,

@@ -23,6 +23,28 @@ const COLOUR_WORDS = new Set([
 
 /** Tags that are slang, crude, violent or about identity: never put into captions. */
 const TAG_BLOCKLIST = new Set([
+  // too generic to say anything ("a wolf for face")
+  "face",
+  "eye",
+  "eyes",
+  "person",
+  "adult",
+  "hand",
+  "object",
+  "symbol",
+  "animal",
+  "body",
+  "gender",
+  "neutral",
+  "man",
+  "woman",
+  "boy",
+  "girl",
+  "human",
+  "thing",
+  "other",
+  "emoji",
+  "sign",
   "sexy",
   "lust",
   "ass",
