@@ -81,7 +81,10 @@ export async function readManifest(dir: string): Promise<DatasetManifest> {
   try {
     raw = await fs.readFile(file, "utf8");
   } catch {
-    throw new DatasetFormatError(dir, "manifest.json is missing. Build or import the dataset first (npm run dataset).");
+    throw new DatasetFormatError(
+      dir,
+      "manifest.json is missing. Build or import the dataset first (npm run dataset).",
+    );
   }
   const parsed = datasetManifestSchema.safeParse(JSON.parse(raw));
   if (!parsed.success) throw new DatasetFormatError(dir, `manifest.json is invalid: ${parsed.error.message}`);
@@ -98,14 +101,20 @@ export async function loadDataset(dir: string, opts: { sizes?: (64 | 256)[] } = 
     return r.data;
   });
   if (records.length !== manifest.count)
-    throw new DatasetFormatError(dir, `manifest says ${manifest.count} images, captions.jsonl has ${records.length}`);
+    throw new DatasetFormatError(
+      dir,
+      `manifest says ${manifest.count} images, captions.jsonl has ${records.length}`,
+    );
   const images: LoadedDataset["images"] = {};
   for (const size of opts.sizes ?? manifest.imageSizes) {
     if (!manifest.imageSizes.includes(size)) throw new DatasetFormatError(dir, `it has no ${size}px images`);
-    const buf = await fs.readFile(path.join(dir, `images-${size}.u8`));
+    const buf = await readLargeFile(path.join(dir, `images-${size}.u8`));
     const expected = manifest.count * size * size * 3;
     if (buf.byteLength !== expected)
-      throw new DatasetFormatError(dir, `images-${size}.u8 has ${buf.byteLength} bytes, expected ${expected}`);
+      throw new DatasetFormatError(
+        dir,
+        `images-${size}.u8 has ${buf.byteLength} bytes, expected ${expected}`,
+      );
     images[size] = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   }
   let embeddings: Float32Array | null = null;
@@ -121,6 +130,27 @@ export async function loadDataset(dir: string, opts: { sizes?: (64 | 256)[] } = 
 }
 
 /**
+ * fs.readFile refuses files over 2 GiB (ERR_FS_FILE_TOO_LARGE), and images-256.u8 passes that at ~10.9k images
+ * (CUB's 11,788 make 2.3 GB): read into one Buffer in chunks instead.
+ */
+async function readLargeFile(file: string): Promise<Buffer> {
+  const fh = await fs.open(file, "r");
+  try {
+    const { size } = await fh.stat();
+    const buf = Buffer.allocUnsafe(size);
+    const chunk = 256 * 1024 * 1024;
+    for (let pos = 0; pos < size; ) {
+      const { bytesRead } = await fh.read(buf, pos, Math.min(chunk, size - pos), pos);
+      if (bytesRead === 0) throw new DatasetFormatError(file, "the file shrank while it was read");
+      pos += bytesRead;
+    }
+    return buf;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
  * Write a complete dataset folder atomically: everything goes to `<dir>.tmp-<pid>` first, then one rename.
  * An existing folder at `dir` is replaced only after the new one is complete.
  */
@@ -133,7 +163,10 @@ export async function writeDataset(
   await fs.mkdir(tmp, { recursive: true });
   try {
     await fs.writeFile(path.join(tmp, "manifest.json"), `${JSON.stringify(ds.manifest, null, 2)}\n`);
-    await fs.writeFile(path.join(tmp, "captions.jsonl"), ds.records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    await fs.writeFile(
+      path.join(tmp, "captions.jsonl"),
+      `${ds.records.map((r) => JSON.stringify(r)).join("\n")}\n`,
+    );
     for (const [size, bytes] of Object.entries(ds.images)) {
       if (bytes) await fs.writeFile(path.join(tmp, `images-${size}.u8`), bytes);
     }

@@ -71,13 +71,17 @@ export function emojiCaptions({ entry, style, colours, vocabulary, seed, count }
     `${withArticle(`${colourAdj}${name}`)}, ${st.phrase}`,
     `${withArticle(noun)} of ${withArticle(`${colourAdj}${name}`)}`,
     `${colourAdj}${name} emoji`,
-    colourList ? `${withArticle(name)} in ${colourList}, ${st.phrase}` : `${name} in ${st.phrase}`,
+    // "a yellow square in yellow" says nothing: only list colours the name does not already give
+    colourList && !(nameHasColour(name) && colours.length < 2)
+      ? `${withArticle(name)} in ${colourList}, ${st.phrase}`
+      : `${name} in ${st.phrase}`,
     `${withArticle(`${adj} ${name}`)} on a white background`,
     // "a fox, an animal, as a flat icon"; the category is left out when the name already says it ("hot face, a face")
     nameSays(name, category)
       ? `${withArticle(name)} as ${withArticle(noun)}`
       : `${withArticle(name)}, ${category}, as ${withArticle(noun)}`,
-    tag ? `${withArticle(`${adj} ${colourAdj}${name}`)} for ${tag}` : `${withArticle(`${adj} ${name}`)} icon`,
+    // keyword style, as prompts are often typed: "a flat red heart, love"
+    tag ? `${withArticle(`${adj} ${colourAdj}${name}`)}, ${tag}` : `${withArticle(`${adj} ${name}`)} icon`,
     isFlag && colourList ? `${colourList} ${name}` : `${withArticle(`${colourAdj}${name}`)} icon`,
     `${adj} ${name}`,
   ];

@@ -128,7 +128,7 @@ export function isPlural(name: string): boolean {
 
 /** "a"/"an"/"" for a noun phrase. */
 const UNCOUNTABLE =
-  /\b(rice|sushi|oden|spaghetti|popcorn|butter|bacon|broccoli|garlic|ginger|honey|food|salt|clothing|money|mail|music)$/;
+  /\b(rice|wood|sushi|oden|spaghetti|popcorn|butter|bacon|broccoli|garlic|ginger|honey|food|salt|clothing|money|mail|music)$/;
 
 export function article(phrase: string): string {
   if (isPlural(phrase)) return "";
