@@ -36,18 +36,26 @@ export async function embedDatasetCaptions(
     captions.push(...r.captions);
   }
   const dim = encoder.dim;
-  const out = new Float32Array(captions.length * dim); // [C, D]
+  // identical captions (common in COCO-style data) are embedded once
+  const unique = [...new Set(captions)];
+  const row = new Map(unique.map((c, i) => [c, i]));
+  const uniq = new Float32Array(unique.length * dim); // [U, D]
   const batch = opts.batchSize ?? 256;
-  for (let i = 0; i < captions.length; i += batch) {
-    const texts = captions.slice(i, i + batch);
+  for (let i = 0; i < unique.length; i += batch) {
+    const texts = unique.slice(i, i + batch);
     const emb = await encoder.embedBatch(texts);
     if (emb.length !== texts.length * dim)
       throw new Error(
         `text encoder ${encoder.id} returned ${emb.length} floats for ${texts.length} captions of dim ${dim}`,
       );
-    out.set(emb, i * dim);
-    opts.onProgress?.(Math.min(i + batch, captions.length), captions.length);
+    uniq.set(emb, i * dim);
+    opts.onProgress?.(Math.min(i + batch, unique.length), unique.length);
   }
+  const out = new Float32Array(captions.length * dim); // [C, D]
+  captions.forEach((c, i) => {
+    const u = row.get(c) as number;
+    out.set(uniq.subarray(u * dim, (u + 1) * dim), i * dim);
+  });
 
   const tmp = `${dir}.embed-${process.pid}-${Date.now()}`;
   await fs.mkdir(tmp);
