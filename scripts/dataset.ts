@@ -111,6 +111,10 @@ async function main(): Promise<void> {
         })(bar("render")),
       });
       if (!values["no-embed"]) await embed(outDir);
+      await fs.writeFile(
+        path.join(outDir, "contact-sheet.png"),
+        await contactSheet(outDir, { seed, caption: "random" }),
+      );
       const m = r.manifest;
       console.log(formatReport(r.report).trimEnd());
       console.log(
@@ -118,7 +122,8 @@ async function main(): Promise<void> {
           `splits train ${m.splits.train} / val ${m.splits.val} / test ${m.splits.test} at ${outDir}`,
       );
       console.log(
-        `Build time ${((performance.now() - t0) / 1000).toFixed(1)} s, folder size ${((await folderSize(outDir)) / 1024 ** 2).toFixed(1)} MiB`,
+        `Contact sheet of 64 samples: ${path.join(outDir, "contact-sheet.png")}\n` +
+          `Build time ${((performance.now() - t0) / 1000).toFixed(1)} s, folder size ${((await folderSize(outDir)) / 1024 ** 2).toFixed(1)} MiB`,
       );
       break;
     }

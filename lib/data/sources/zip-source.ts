@@ -136,6 +136,9 @@ async function readCentralDirectory(
         `Refused: zip entry "${rawName}" needs Zip64.`,
         rawName,
       );
+    // a forged compressed size would make us allocate it: it must fit in the file and in the per-file limit
+    if (compressedSize > size || compressedSize > limits.maxFileBytes * 1.01 + 1024)
+      throw invalid(file, `entry "${rawName}" claims ${compressedSize} compressed bytes`);
     if (seen.has(name)) throw invalid(file, `the entry "${name}" appears twice`);
     seen.add(name);
     total += uncompressed;

@@ -143,6 +143,13 @@ describe("hostile zips", () => {
     await expectRefused({ format: "zip", src }, "ZIP_INVALID", /declared size or checksum/);
   });
 
+  it("refuses an entry with a forged compressed size (would force a huge allocation)", async () => {
+    const src = await zipWith({ "a.png": png, "a.txt": text("caption") }, (zip) => {
+      for (const h of centralHeaders(zip)) zip.writeUInt32LE(0xfffffff0, h + 20); // compressed size
+    });
+    await expectRefused({ format: "zip", src }, "ZIP_INVALID", /claims \d+ compressed bytes/);
+  });
+
   it("refuses too many files", async () => {
     const files: Record<string, Uint8Array> = {};
     for (let i = 0; i < 30; i++) files[`f${i}.txt`] = text("x");
