@@ -1,5 +1,6 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { datasetContentHash } from "../content-hash";
 import {
@@ -37,7 +38,8 @@ export interface BuildEmojiResult {
 }
 
 const SOURCE_PACKAGES = ["@lobehub/fluent-emoji-3d", "@iconify-json/noto", "@twemoji/svg", "emojibase-data"];
-const LICENCE_DIR = path.join(import.meta.dirname, "licences");
+/** this folder, looked up at call time: lib/data may be bundled (admin console), where only the CLI builds emoji */
+const here = () => path.dirname(fileURLToPath(import.meta.url));
 const STYLE_SOURCE = {
   fluent: "@lobehub/fluent-emoji-3d",
   noto: "@iconify-json/noto",
@@ -72,7 +74,9 @@ export async function buildEmojiDataset(opts: BuildEmojiOptions): Promise<BuildE
   const images256 = new Uint8Array(n * 256 * 256 * 3); // [N, 256, 256, 3]
   const pngs: Record<string, Uint8Array> = {};
   const colours: ColourName[][] = new Array(n);
-  sharp.concurrency(1); // parallelism comes from the pool: one libvips thread per in-flight image
+  // parallelism comes from the pool: one libvips thread per in-flight image (restored afterwards)
+  const vipsThreads = sharp.concurrency();
+  sharp.concurrency(1);
   let done = 0;
   await mapPool(art, opts.concurrency ?? 2, async (a: EmojiArt, i) => {
     const r = await renderEmoji(a);
@@ -92,7 +96,7 @@ export async function buildEmojiDataset(opts: BuildEmojiOptions): Promise<BuildE
         .toBuffer(),
     );
     opts.onProgress?.("render", ++done, n);
-  });
+  }).finally(() => sharp.concurrency(vipsThreads));
 
   const splits = assignSplits(
     art.map((a) => ({ id: `${a.style}/${a.entry.hex}`, class: a.entry.kind, group: a.entry.group })),
@@ -164,9 +168,10 @@ export async function buildEmojiDataset(opts: BuildEmojiOptions): Promise<BuildE
     ...pngs,
     "report.json": `${JSON.stringify(report, null, 2)}\n`,
     "report.txt": formatReport(report),
-    "ATTRIBUTION.md": await fs.readFile(path.join(import.meta.dirname, "ATTRIBUTION.md"), "utf8"),
+    "ATTRIBUTION.md": await fs.readFile(path.join(here(), "ATTRIBUTION.md"), "utf8"),
   };
-  for (const f of await fs.readdir(LICENCE_DIR)) extra[f] = await fs.readFile(path.join(LICENCE_DIR, f));
+  for (const f of await fs.readdir(path.join(here(), "licences")))
+    extra[f] = await fs.readFile(path.join(here(), "licences", f));
   opts.onProgress?.("write", 0, 1);
   await writeDataset(opts.outDir, { manifest, records, images, embeddings: null }, extra);
   opts.onProgress?.("write", 1, 1);

@@ -64,10 +64,19 @@ const DROP_LABELS = new Set([
   "double curly loop",
 ]);
 
-const require = createRequire(import.meta.url);
+/** created on first use, not at import: lib/data is also imported where emoji are never built */
+let requireCache: NodeJS.Require | undefined;
+const req = (id: string): unknown => {
+  requireCache ??= createRequire(import.meta.url);
+  return requireCache(id);
+};
+const resolve = (id: string): string => {
+  requireCache ??= createRequire(import.meta.url);
+  return requireCache.resolve(id);
+};
 
 function pkgDir(name: string): string {
-  return path.dirname(require.resolve(`${name}/package.json`));
+  return path.dirname(resolve(`${name}/package.json`));
 }
 
 export interface CatalogOptions {
@@ -77,8 +86,8 @@ export interface CatalogOptions {
 }
 
 export function loadEmojiEntries(): EmojiEntry[] {
-  const data = require("emojibase-data/en/data.json") as EmojibaseEmoji[];
-  const meta = require("emojibase-data/meta/groups.json") as {
+  const data = req("emojibase-data/en/data.json") as EmojibaseEmoji[];
+  const meta = req("emojibase-data/meta/groups.json") as {
     groups: Record<string, string>;
     subgroups: Record<string, string>;
   };
