@@ -1,0 +1,168 @@
+import { describe, expect, it } from "vitest";
+import { colourShares, dominantColours, nameColour } from "@/lib/data/emoji/colour-names";
+import { emojiCaptions } from "@/lib/data/emoji/emoji-captions";
+import type { EmojiEntry } from "@/lib/data/emoji/emoji-catalog";
+import { descriptiveTags, isPlural, readableName, withArticle } from "@/lib/data/emoji/emoji-words";
+
+const entry = (over: Partial<EmojiEntry>): EmojiEntry => ({
+  kind: "2764",
+  hex: "2764",
+  label: "red heart",
+  baseLabel: "red heart",
+  group: "smileys-emotion",
+  subgroup: "heart",
+  tags: [],
+  tones: [],
+  ...over,
+});
+const vocab = new Set(["love", "heart", "face", "smiling", "eyes", "hand", "wave", "yellow"]);
+
+describe("colour names", () => {
+  it.each([
+    [[220, 40, 40], "red"],
+    [[255, 204, 77], "yellow"], // Twemoji face yellow
+    [[252, 194, 27], "yellow"], // Noto face yellow
+    [[255, 140, 0], "orange"],
+    [[40, 160, 60], "green"],
+    [[40, 70, 220], "blue"],
+    [[130, 50, 190], "purple"],
+    [[250, 150, 200], "pink"],
+    [[120, 70, 30], "brown"],
+    [[20, 20, 20], "black"],
+    [[49, 55, 61], "black"], // Twemoji dark grey
+    [[153, 170, 181], "gray"], // Twemoji bluish grey
+    [[250, 250, 250], "white"],
+  ] as const)("names rgb %j %s", (rgb, name) => {
+    expect(nameColour(rgb[0], rgb[1], rgb[2])).toBe(name);
+  });
+
+  it("measures dominant colours over opaque pixels only", () => {
+    // 60% red, 40% yellow, plus transparent white that must not count
+    const px: number[] = [];
+    for (let i = 0; i < 60; i++) px.push(220, 30, 30, 255);
+    for (let i = 0; i < 40; i++) px.push(250, 210, 40, 255);
+    for (let i = 0; i < 500; i++) px.push(255, 255, 255, 0);
+    const shares = colourShares(new Uint8Array(px), 1);
+    expect(shares.map((s) => s.name)).toEqual(["red", "yellow"]);
+    expect(shares[0].share).toBeCloseTo(0.6);
+    expect(dominantColours(shares)).toEqual(["red", "yellow"]);
+  });
+});
+
+describe("emoji captions", () => {
+  it("says style, measured colour and name, 5–10 distinct captions", () => {
+    const caps = emojiCaptions({
+      entry: entry({ baseLabel: "heart suit", label: "heart suit" }),
+      style: "twemoji",
+      colours: ["red"],
+      vocabulary: vocab,
+      seed: 0,
+      count: 8,
+    });
+    expect(caps[0]).toMatch(/^a (flat|flat vector|simple flat) red heart suit$/);
+    expect(caps.length).toBeGreaterThanOrEqual(5);
+    expect(caps.length).toBeLessThanOrEqual(10);
+    expect(new Set(caps).size).toBe(caps.length);
+    expect(caps.some((c) => c.includes("flat style"))).toBe(true);
+  });
+
+  it("does not repeat a colour the name already has, and uses the style's words", () => {
+    const caps = emojiCaptions({
+      entry: entry({}),
+      style: "fluent",
+      colours: ["red"],
+      vocabulary: vocab,
+      seed: 1,
+      count: 6,
+    });
+    expect(caps.some((c) => /red red/.test(c))).toBe(false);
+    expect(caps[0]).toMatch(/3D red heart$/);
+  });
+
+  it("names skin tones and keeps the person's colour out of the adjective", () => {
+    const e = entry({
+      kind: "1f44b",
+      hex: "1f44b-1f3fd",
+      baseLabel: "waving hand",
+      label: "waving hand: medium skin tone",
+      tones: [3],
+      group: "people-body",
+      subgroup: "hand-fingers-open",
+    });
+    expect(readableName(e)).toBe("waving hand with medium skin tone");
+    const person = entry({
+      baseLabel: "woman: red hair",
+      label: "woman: red hair",
+      group: "people-body",
+      subgroup: "person",
+    });
+    expect(readableName(person)).toBe("woman with red hair");
+    const caps = emojiCaptions({
+      entry: person,
+      style: "noto",
+      colours: ["yellow"],
+      vocabulary: vocab,
+      seed: 0,
+      count: 8,
+    });
+    expect(caps[0]).toMatch(/^a (cartoon-style|cartoon|hand-drawn cartoon) woman with red hair$/);
+  });
+
+  it("writes flags with their colours", () => {
+    const flag = entry({
+      baseLabel: "flag: Germany",
+      label: "flag: Germany",
+      group: "flags",
+      subgroup: "country-flag",
+    });
+    expect(readableName(flag)).toBe("flag of Germany");
+    const caps = emojiCaptions({
+      entry: flag,
+      style: "twemoji",
+      colours: ["black", "red", "yellow"],
+      vocabulary: vocab,
+      seed: 0,
+      count: 10,
+    });
+    expect(caps).toContain("black, red and yellow flag of Germany");
+  });
+
+  it("uses articles and plurals correctly", () => {
+    expect(withArticle("apple")).toBe("an apple");
+    expect(withArticle("unicorn")).toBe("a unicorn");
+    expect(withArticle("folded hands")).toBe("folded hands");
+    expect(withArticle("dress")).toBe("a dress");
+    expect(withArticle("cooked rice")).toBe("cooked rice");
+    expect(isPlural("glasses")).toBe(true);
+    expect(isPlural("bus")).toBe(false);
+  });
+
+  it("keeps descriptive tags and drops slang, crude and name-repeating ones", () => {
+    const e = entry({
+      label: "smiling face",
+      baseLabel: "smiling face",
+      tags: ["love", "yolo", "sexy", "g2g", "smile", "wave", "lol"],
+    });
+    expect(descriptiveTags(e, new Set([...vocab, "sexy", "smile"]))).toEqual(["love", "wave"]);
+  });
+
+  it("is deterministic for a seed", () => {
+    const a = emojiCaptions({
+      entry: entry({}),
+      style: "noto",
+      colours: ["red"],
+      vocabulary: vocab,
+      seed: 5,
+      count: 8,
+    });
+    const b = emojiCaptions({
+      entry: entry({}),
+      style: "noto",
+      colours: ["red"],
+      vocabulary: vocab,
+      seed: 5,
+      count: 8,
+    });
+    expect(a).toEqual(b);
+  });
+});
