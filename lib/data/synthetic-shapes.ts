@@ -135,11 +135,38 @@ export async function writeSyntheticShapesDataset(
   return digest;
 }
 
-/** Measure a [64,64,3] image: nearest palette colour of the foreground, and shape from its bounding-box fill. */
+/**
+ * Measure a [size,size,3] image. Background = median of the border pixels; foreground = pixels that differ
+ * from it (max channel difference) by more than half the largest difference in the image (at least 25),
+ * so faint, low-contrast generator outputs are measured too. Colour = palette colour whose direction from
+ * the background best matches the foreground's (cosine); shape from how much of its bounding box the
+ * foreground fills (square ≈ 1, circle ≈ 0.79, triangle ≈ 0.5).
+ */
 export function classifySyntheticImage(
   img: Uint8Array,
-  size = 64,
+  opts: { size?: number; colours?: readonly SyntheticColour[]; shapes?: readonly SyntheticShape[] } = {},
 ): { colour: SyntheticColour; shape: SyntheticShape; foreground: number } {
+  const size = opts.size ?? 64;
+  const colours = opts.colours ?? (Object.keys(SYNTHETIC_COLOURS) as SyntheticColour[]);
+  const shapes = opts.shapes ?? SYNTHETIC_SHAPES;
+  const border: number[][] = [[], [], []];
+  for (let i = 0; i < size; i++)
+    for (const [x, y] of [
+      [i, 0],
+      [i, size - 1],
+      [0, i],
+      [size - 1, i],
+    ])
+      for (let k = 0; k < 3; k++) border[k].push(img[(y * size + x) * 3 + k]);
+  const bg = border.map((v) => v.sort((a, b) => a - b)[v.length >> 1]);
+  const dist = new Float32Array(size * size);
+  let maxDist = 0;
+  for (let p = 0; p < size * size; p++) {
+    const o = p * 3;
+    dist[p] = Math.max(Math.abs(img[o] - bg[0]), Math.abs(img[o + 1] - bg[1]), Math.abs(img[o + 2] - bg[2]));
+    maxDist = Math.max(maxDist, dist[p]);
+  }
+  const thr = Math.max(25, maxDist / 2);
   let n = 0;
   const sum = [0, 0, 0];
   let x0 = size;
@@ -148,24 +175,28 @@ export function classifySyntheticImage(
   let y1 = -1;
   for (let y = 0; y < size; y++)
     for (let x = 0; x < size; x++) {
+      if (dist[y * size + x] < thr) continue;
       const o = (y * size + x) * 3;
-      const d = Math.max(...[0, 1, 2].map((k) => Math.abs(img[o + k] - BACKGROUND[k])));
-      if (d < 90) continue;
       n++;
-      for (let k = 0; k < 3; k++) sum[k] += img[o + k];
+      for (let k = 0; k < 3; k++) sum[k] += img[o + k] - bg[k];
       x0 = Math.min(x0, x);
       x1 = Math.max(x1, x);
       y0 = Math.min(y0, y);
       y1 = Math.max(y1, y);
     }
-  const mean = sum.map((v) => v / Math.max(n, 1));
+  const dir = sum.map((v) => v / Math.max(n, 1));
   let colour: SyntheticColour = "red";
-  let best = Infinity;
-  for (const [name, rgb] of Object.entries(SYNTHETIC_COLOURS)) {
-    const d = rgb.reduce((a, v, k) => a + (v - mean[k]) ** 2, 0);
-    if (d < best) [best, colour] = [d, name as SyntheticColour];
+  let best = -Infinity;
+  for (const name of colours) {
+    const rgb = SYNTHETIC_COLOURS[name];
+    const ref = rgb.map((v, k) => v - BACKGROUND[k]);
+    const cos =
+      (ref[0] * dir[0] + ref[1] * dir[1] + ref[2] * dir[2]) / (Math.hypot(...ref) * Math.hypot(...dir) || 1);
+    if (cos > best) [best, colour] = [cos, name];
   }
   const fill = n / Math.max(1, (x1 - x0 + 1) * (y1 - y0 + 1));
-  const shape: SyntheticShape = fill > 0.9 ? "square" : fill > 0.64 ? "circle" : "triangle";
+  // nearest typical fill among the candidate shapes
+  const typical: Record<SyntheticShape, number> = { square: 1, circle: Math.PI / 4, triangle: 0.5 };
+  const shape = [...shapes].sort((a, b) => Math.abs(fill - typical[a]) - Math.abs(fill - typical[b]))[0];
   return { colour, shape, foreground: n / (size * size) };
 }

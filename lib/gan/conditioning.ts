@@ -12,21 +12,28 @@ export interface CondCode {
   logvar: tf.Tensor2D; // [B, cDim]
 }
 
+/** init std of the μ projection (see the constructor) */
+export const CA_MU_INIT_STD = 1.5;
+
 export class CondAugment {
-  readonly fc: Dense;
+  readonly fcMu: Dense;
+  readonly fcLogvar: Dense;
   constructor(
     store: ParamStore,
     embDim: number,
     readonly cDim: number,
   ) {
-    this.fc = new Dense(store.scope("fc"), embDim, 2 * cDim);
+    // Sentence embeddings here are L2-normalised (|e| = 1), so StackGAN's std-0.02 init would give μ a
+    // spread of ~0.02 against ε ~ N(0, 1) and the text would be drowned at the start; μ gets a unit-order
+    // spread instead, log σ² starts near 0 (σ ≈ 1). Two FCs = one FC to [μ ; log σ²].
+    this.fcMu = new Dense(store.scope("mu"), embDim, cDim, { initStd: CA_MU_INIT_STD });
+    this.fcLogvar = new Dense(store.scope("logvar"), embDim, cDim);
   }
 
   /** emb [B, embDim], eps [B, cDim] (pass zeros to use μ) */
   apply(emb: tf.Tensor2D, eps: tf.Tensor2D): CondCode {
-    const x = this.fc.apply(emb); // [B, 2·cDim]
-    const mu = x.slice([0, 0], [-1, this.cDim]);
-    const logvar = x.slice([0, this.cDim], [-1, this.cDim]);
+    const mu = this.fcMu.apply(emb);
+    const logvar = this.fcLogvar.apply(emb);
     const c = mu.add(logvar.mul(0.5).exp().mul(eps)) as tf.Tensor2D;
     return { c, mu, logvar };
   }

@@ -71,8 +71,10 @@ export const PRESETS = {
     train: {
       ...stackganTrain,
       batchSize: 16,
-      lrG: 1e-3,
-      lrD: 1e-3,
+      // tiny learns in ~100 steps: a higher lr and a light KL term (the text must win over ε quickly)
+      lrG: 2e-3,
+      lrD: 2e-3,
+      klWeight: 0.1,
       lrDecayEvery: 0,
       maxSteps: 300,
       logEvery: 10,

@@ -10,6 +10,8 @@ import type { ParamStore } from "./param-store";
 export interface Mode {
   training: boolean;
   updateStats?: boolean;
+  /** running-statistics momentum (default 0.1; 1/(k+1) gives an exact average over k+1 batches) */
+  momentum?: number;
 }
 
 const W_INIT = { kind: "normal", mean: 0, std: 0.02 } as const;
@@ -17,8 +19,13 @@ const W_INIT = { kind: "normal", mean: 0, std: 0.02 } as const;
 export class Dense {
   readonly w: tf.Variable;
   readonly b: tf.Variable | null;
-  constructor(store: ParamStore, inDim: number, outDim: number, opts: { bias?: boolean } = {}) {
-    this.w = store.param("w", [inDim, outDim], W_INIT);
+  constructor(
+    store: ParamStore,
+    inDim: number,
+    outDim: number,
+    opts: { bias?: boolean; initStd?: number } = {},
+  ) {
+    this.w = store.param("w", [inDim, outDim], { ...W_INIT, std: opts.initStd ?? W_INIT.std });
     this.b = opts.bias === false ? null : store.param("b", [outDim], { kind: "zeros" });
   }
   apply(x: tf.Tensor2D): tf.Tensor2D {
@@ -71,7 +78,7 @@ export class BatchNorm {
       // only ever set outside a gradient tape (the D step's generator pass)
       if (mode.updateStats) {
         const n = x.size / x.shape[x.shape.length - 1];
-        const m = BatchNorm.MOMENTUM;
+        const m = mode.momentum ?? BatchNorm.MOMENTUM;
         // running variance is the unbiased estimate, as in PyTorch
         this.mean.assign(tf.tidy(() => this.mean.mul(1 - m).add(mean.mul(m))));
         this.variance.assign(

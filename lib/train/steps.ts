@@ -110,3 +110,16 @@ export function gStep(model: GanModel, optG: Adam, x: StepInputs): GLosses {
   tf.dispose([value, ...Object.values(grads)]);
   return readAll(parts as unknown as Record<keyof GLosses, tf.Scalar>);
 }
+
+/**
+ * "Precise BN": replace the generator's running statistics by the exact average of batch statistics over
+ * `batches` for the current weights, so inference (which uses running statistics) matches training.
+ * Run before every sample grid and checkpoint; training itself only uses batch statistics.
+ */
+export function recalibrateBatchNorm(model: GanModel, batches: StepInputs[]): void {
+  batches.forEach((x, k) => {
+    tf.tidy(() => {
+      model.generate(x.z, x.right, x.eps, { training: true, updateStats: true, momentum: 1 / (k + 1) });
+    });
+  });
+}

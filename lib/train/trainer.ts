@@ -25,7 +25,7 @@ import { restoreCheckpoint, saveCheckpoint } from "./checkpoint-writer";
 import { ProgressBar } from "./progress-bar";
 import { type ProgressEvent, RunFolder, stepDirName } from "./run-folder";
 import { pickSampleSpec, renderSampleGrid } from "./sample-grid";
-import { disposeInputs, dStep, gStep, stepInputs } from "./steps";
+import { disposeInputs, dStep, gStep, recalibrateBatchNorm, stepInputs } from "./steps";
 
 export interface TrainOptions {
   runDir: string;
@@ -182,7 +182,19 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       await run.appendEvent(e);
       opts.onEvent?.(e);
     };
+    let calibratedAt = -1;
+    const calibrate = () => {
+      if (calibratedAt === step) return;
+      // batches of the current step's sequence: a pure function of (seed, step), so resume stays exact
+      const xs = [0, 1, 2, 3].map((k) =>
+        stepInputs(batcher.batch(step + k), batcher.embDim, config.zDim, config.cDim),
+      );
+      recalibrateBatchNorm(model, xs);
+      xs.forEach(disposeInputs);
+      calibratedAt = step;
+    };
     const checkpoint = async (): Promise<string> => {
+      calibrate();
       const dir = await saveCheckpoint(
         run,
         model,
@@ -206,6 +218,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       return dir;
     };
     const sample = async () => {
+      calibrate();
       const file = path.join("samples", `${stepDirName(step)}.png`);
       await renderSampleGrid(model, spec, path.join(run.dir, file));
       await emit({ type: "sample", step, file, time: now() });

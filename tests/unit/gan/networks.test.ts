@@ -49,7 +49,8 @@ describe("GAN networks", () => {
     });
     // names are stable and dotted: the ONNX exporter addresses weights by them
     const names = [...m.namedTensors().keys()];
-    expect(names).toContain("g1.ca.fc.w");
+    expect(names).toContain("g1.ca.mu.w");
+    expect(names).toContain("g1.ca.logvar.b");
     expect(names).toContain("g1.up3.conv.w");
     expect(names).toContain("g1.up0.bn.mean");
     expect(names).toContain("d1.head.cond_out.w");

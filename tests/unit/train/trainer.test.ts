@@ -1,0 +1,167 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { syntheticBowEmbed } from "@/lib/data";
+import { GanModel, loadCheckpoint, loadGenerator, presetConfig } from "@/lib/gan";
+import { initBackend } from "@/lib/tensor";
+import { Adam, type ProgressEvent, RunFolder, restoreCheckpoint, saveCheckpoint, train } from "@/lib/train";
+import { shapesDataset, tmpDir } from "./helpers";
+
+const quiet = { log: () => {} };
+const tiny = (over: Record<string, number> = {}) =>
+  presetConfig("tiny", {
+    train: { batchSize: 4, logEvery: 1, sampleEvery: 1000, checkpointEvery: 2, ...over },
+  });
+
+async function events(runDir: string): Promise<ProgressEvent[]> {
+  const text = await fs.readFile(path.join(runDir, "progress.jsonl"), "utf8");
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
+
+describe("trainer", () => {
+  let dataset: string;
+  beforeAll(async () => {
+    await initBackend({ force: "wasm", log: () => {} });
+    dataset = await shapesDataset({ count: 24 });
+  });
+
+  it("checkpoint save → load gives identical outputs", async () => {
+    const c = presetConfig("tiny", { embDim: 32 });
+    const m = new GanModel(c, { seed: 9, withDiscriminator: true });
+    const opt = {
+      g: new Adam(m.trainedG.trainable, 1e-3),
+      d: new Adam(m.stores.d?.trainable ?? new Map(), 1e-3),
+    };
+    opt.g.t = 5;
+    const run = new RunFolder(tmpDir("ckpt"));
+    await run.init();
+    await saveCheckpoint(run, m, opt, {
+      step: 3,
+      epoch: 0,
+      config: c,
+      architecture: "x",
+      rng: { seed: 1, counter: 3 },
+      datasetHash: "abcdefgh",
+      textEncoderId: "synthetic-bow",
+      lr: { g: 1e-3, d: 1e-3 },
+      time: new Date().toISOString(),
+    });
+    const emb = syntheticBowEmbed("a red circle", 32);
+    const { generateImages } = await import("@/lib/gan");
+    const want = generateImages(m, { embeddings: emb, seed: 4 }).images64;
+    const gen = await loadGenerator(run.dir);
+    expect(Buffer.from(gen.generate({ embeddings: emb, seed: 4 }).images64).equals(Buffer.from(want))).toBe(
+      true,
+    );
+    expect(gen.checkpoint.state.step).toBe(3);
+    gen.dispose();
+    // optimiser state round-trips too
+    const m2 = new GanModel(c, { seed: 10, withDiscriminator: true });
+    const opt2 = {
+      g: new Adam(m2.trainedG.trainable, 1e-3),
+      d: new Adam(m2.stores.d?.trainable ?? new Map(), 1e-3),
+    };
+    await restoreCheckpoint(path.join(run.checkpointsDir, "step-000003"), m2, opt2);
+    expect(opt2.g.t).toBe(5);
+    expect(m2.namedTensors().get("d1.head.joint.w")?.dataSync()).toEqual(
+      m.namedTensors().get("d1.head.joint.w")?.dataSync(),
+    );
+    for (const x of [m, m2]) x.dispose();
+    for (const o of [opt, opt2]) {
+      o.g.dispose();
+      o.d.dispose();
+    }
+  });
+
+  it("writes the run folder contract, resumes at the same step, and matches an uninterrupted run", async () => {
+    const runA = path.join(tmpDir("run"), "a");
+    const first = await train({ runDir: runA, datasetDir: dataset, config: tiny(), maxSteps: 4, ...quiet });
+    expect(first).toMatchObject({ status: "done", step: 4 });
+    const run = JSON.parse(await fs.readFile(path.join(runA, "run.json"), "utf8"));
+    expect(run).toMatchObject({ id: "a", preset: "tiny", textEncoderId: "synthetic-bow" });
+    expect(run.config.embDim).toBe(32); // from the dataset manifest
+    expect(JSON.parse(await fs.readFile(path.join(runA, "checkpoints", "latest.json"), "utf8"))).toEqual({
+      step: 4,
+      dir: "step-000004",
+    });
+    await fs.stat(path.join(runA, "samples", "step-000004.png"));
+
+    const resumed = await train({ runDir: runA, datasetDir: dataset, resume: true, maxSteps: 6, ...quiet });
+    expect(resumed).toMatchObject({ status: "done", step: 6 });
+    const steps = (await events(runA)).filter((e) => e.type === "step").map((e) => e.step);
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6]); // the loss curve continues, no restart from zero
+
+    const runB = path.join(tmpDir("run"), "b");
+    await train({ runDir: runB, datasetDir: dataset, config: tiny(), maxSteps: 6, ...quiet });
+    const a = await loadCheckpoint(runA, { withDiscriminator: true });
+    const b = await loadCheckpoint(runB, { withDiscriminator: true });
+    for (const [name, v] of a.model.namedTensors())
+      expect(Array.from(v.dataSync()), name).toEqual(
+        Array.from(b.model.namedTensors().get(name)?.dataSync() ?? []),
+      );
+    a.model.dispose();
+    b.model.dispose();
+  });
+
+  it("refuses to resume with a different architecture, and a fresh start over checkpoints", async () => {
+    const runDir = path.join(tmpDir("run"), "c");
+    await train({ runDir, datasetDir: dataset, config: tiny(), maxSteps: 2, ...quiet });
+    const other = presetConfig("tiny", { g1: { ngf: 16 }, train: { batchSize: 4 } });
+    await expect(
+      train({ runDir, datasetDir: dataset, config: other, resume: true, maxSteps: 4, ...quiet }),
+    ).rejects.toThrow(/different architecture \(g1: \{"ngf":8\} vs \{"ngf":16\}\)/);
+    await expect(
+      train({ runDir, datasetDir: dataset, config: tiny(), maxSteps: 4, ...quiet }),
+    ).rejects.toThrow(/already has checkpoints/);
+  });
+
+  it("stops on an AbortSignal and writes a checkpoint", async () => {
+    const runDir = path.join(tmpDir("run"), "d");
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const r = await train({
+      runDir,
+      datasetDir: dataset,
+      config: tiny({ checkpointEvery: 1000 }),
+      maxSteps: 100,
+      signal: ac.signal,
+      onEvent: (e) => {
+        seen.push(e.type);
+        if (e.type === "step" && e.step === 3) ac.abort();
+      },
+      ...quiet,
+    });
+    expect(r).toMatchObject({
+      status: "stopped",
+      step: 3,
+      checkpointDir: path.join("checkpoints", "step-000003"),
+    });
+    expect(seen.slice(-2)).toEqual(["checkpoint", "stopped"]);
+  });
+
+  it("trains Stage-II on a frozen Stage-I checkpoint and generates 256 px", async () => {
+    const ds = await shapesDataset({ count: 8, sizes: [64, 256] });
+    const s1 = path.join(tmpDir("run"), "s1");
+    await train({ runDir: s1, datasetDir: ds, config: tiny({ batchSize: 2 }), maxSteps: 1, ...quiet });
+    const s2 = path.join(tmpDir("run"), "s2");
+    const cfg = presetConfig("tiny-stage2", { train: { checkpointEvery: 1000, sampleEvery: 1000 } });
+    await expect(train({ runDir: s2, datasetDir: ds, config: cfg, maxSteps: 1, ...quiet })).rejects.toThrow(
+      /needs a finished Stage-I/,
+    );
+    await train({ runDir: s2, datasetDir: ds, config: cfg, stage1: s1, maxSteps: 2, ...quiet });
+    const g1 = await loadCheckpoint(s1);
+    const g2 = await loadGenerator(s2);
+    // Stage-I stayed frozen: identical weights in the stage-2 checkpoint
+    expect(Array.from(g2.checkpoint.model.namedTensors().get("g1.up0.conv.w")?.dataSync() ?? [])).toEqual(
+      Array.from(g1.model.namedTensors().get("g1.up0.conv.w")?.dataSync() ?? []),
+    );
+    const out = g2.generate({ embeddings: syntheticBowEmbed("a blue square", 32), seed: 1 });
+    expect(out.images64.length).toBe(64 * 64 * 3);
+    expect(out.images256?.length).toBe(256 * 256 * 3);
+    g1.model.dispose();
+    g2.dispose();
+  });
+});
