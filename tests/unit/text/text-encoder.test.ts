@@ -125,6 +125,18 @@ describe("persistent caption cache in embedBatch", () => {
   });
 });
 
+describe("first use without models:prepare", () => {
+  it("generates the built-in model folder, then embeds", async () => {
+    const dir = tmp("ganvas-lazy-");
+    const lazy = await createTextEncoder({ modelsDir: dir });
+    expect(readFileSync(path.join(dir, "ganvas", "use-lite", ".ganvas-stamp.json"), "utf8")).toContain(
+      "converterVersion",
+    );
+    expect(Math.hypot(...(await lazy.embed("a red bird")))).toBeCloseTo(1, 5);
+    await lazy.dispose();
+  });
+});
+
 describe("pluggable encoders", () => {
   it("explains how to get a missing model", async () => {
     const err = await createTextEncoder({ modelsDir: tmp("ganvas-models-"), modelId: "nobody/none" }).catch(
