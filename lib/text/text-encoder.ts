@@ -112,6 +112,7 @@ export async function createTextEncoder(opts: TextEncoderOptions = {}): Promise<
   const model: PreTrainedModel = await Model.from_pretrained(id, {
     dtype: "fp32",
     local_files_only: !allowRemote,
+    session_options: { intraOpNumThreads: opts.threads ?? 1, interOpNumThreads: 1 },
   });
 
   let encode: Encode;
