@@ -1,7 +1,7 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CaptionCache,
   createTextEncoder,
@@ -15,7 +15,14 @@ import {
 
 const modelsDir = path.resolve(import.meta.dirname, "..", "..", "..", "models");
 const cos = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
-const tmp = (p: string) => mkdtempSync(path.join(tmpdir(), p));
+const tmpDirs: string[] = [];
+const tmp = (p: string) => {
+  tmpDirs.push(mkdtempSync(path.join(tmpdir(), p)));
+  return tmpDirs[tmpDirs.length - 1];
+};
+afterAll(() => {
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+});
 
 describe("createTextEncoder (ganvas/use-lite)", () => {
   let enc: TextEncoder;
