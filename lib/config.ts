@@ -32,12 +32,16 @@ export const envSchema = z.object({
   GANVAS_AUTH_SECRET: z.string().min(32, { error: "must be at least 32 characters long" }).optional(),
   GANVAS_SIGNIN_RATE_LIMIT: rateLimit.prefault("5/60"),
   GANVAS_SIGNUP_RATE_LIMIT: rateLimit.prefault("10/3600"),
+  /** generate requests per signed-in user */
+  GANVAS_GENERATE_RATE_LIMIT: rateLimit.prefault("60/60"),
+  /** generate requests per address for visitors who are not signed in */
+  GANVAS_GENERATE_ANON_RATE_LIMIT: rateLimit.prefault("20/60"),
   /** allow anyone to create an account (the admin can always create them) */
   GANVAS_ALLOW_SIGNUP: bool.default(true),
   GANVAS_DEFAULT_VISIBILITY: z.enum(["private", "public"]).default("private"),
   GANVAS_TEXT_ENCODER: z.string().min(1).default("ganvas/use-lite"),
   GANVAS_ALLOW_REMOTE_MODELS: bool.default(false),
-  GANVAS_TF_BACKEND: z.enum(["tensorflow", "wasm", "cpu"]).optional(),
+  GANVAS_TF_BACKEND: z.enum(["tensorflow-gpu", "tensorflow", "wasm", "cpu"]).optional(),
   GANVAS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -77,6 +81,8 @@ function buildConfig(e: z.infer<typeof envSchema>) {
     authSecret: e.GANVAS_AUTH_SECRET,
     signInRateLimit: e.GANVAS_SIGNIN_RATE_LIMIT,
     signUpRateLimit: e.GANVAS_SIGNUP_RATE_LIMIT,
+    generateRateLimit: e.GANVAS_GENERATE_RATE_LIMIT,
+    generateAnonRateLimit: e.GANVAS_GENERATE_ANON_RATE_LIMIT,
     allowSignUp: e.GANVAS_ALLOW_SIGNUP,
     defaultVisibility: e.GANVAS_DEFAULT_VISIBILITY,
     textEncoder: e.GANVAS_TEXT_ENCODER,

@@ -16,5 +16,5 @@ export { DatasetImportError, IMPORT_ERROR_CODES, type ImportErrorCode } from "./
 export { DEFAULT_IMPORT_LIMITS, type ImportLimits } from "./import-limits";
 export { type PickleValue, readPickle } from "./python-pickle";
 export { assignSplits, DEFAULT_SPLIT_OPTIONS, type SplitOptions } from "./splits";
-export { buildReport, formatReport, type ValidationReport } from "./validation-report";
 export * from "./synthetic-shapes";
+export { buildReport, formatReport, type ValidationReport } from "./validation-report";

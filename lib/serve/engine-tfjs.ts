@@ -25,9 +25,27 @@ export async function loadTfjsEngine(checkpointDir: string): Promise<GeneratorEn
       const n = items.length;
       const img = tf.tidy(() => {
         const out = model.g1.apply(
-          tf.tensor2d(concatRows(items.map((i) => i.z), zDim), [n, zDim]),
-          tf.tensor2d(concatRows(items.map((i) => i.emb), embDim), [n, embDim]),
-          tf.tensor2d(concatRows(items.map((i) => i.eps), cDim), [n, cDim]),
+          tf.tensor2d(
+            concatRows(
+              items.map((i) => i.z),
+              zDim,
+            ),
+            [n, zDim],
+          ),
+          tf.tensor2d(
+            concatRows(
+              items.map((i) => i.emb),
+              embDim,
+            ),
+            [n, embDim],
+          ),
+          tf.tensor2d(
+            concatRows(
+              items.map((i) => i.eps),
+              cDim,
+            ),
+            [n, cDim],
+          ),
           { training: false },
         );
         return out.image; // [n,64,64,3] in [-1,1]
@@ -47,9 +65,27 @@ export async function loadTfjsEngine(checkpointDir: string): Promise<GeneratorEn
       const img = tf.tidy(
         () =>
           g2.apply(
-            tf.tensor4d(concatRows(items.map((i) => i.image64), PX64), [n, 64, 64, 3]),
-            tf.tensor2d(concatRows(items.map((i) => i.emb), embDim), [n, embDim]),
-            tf.tensor2d(concatRows(items.map((i) => i.eps), cDim), [n, cDim]),
+            tf.tensor4d(
+              concatRows(
+                items.map((i) => i.image64),
+                PX64,
+              ),
+              [n, 64, 64, 3],
+            ),
+            tf.tensor2d(
+              concatRows(
+                items.map((i) => i.emb),
+                embDim,
+              ),
+              [n, embDim],
+            ),
+            tf.tensor2d(
+              concatRows(
+                items.map((i) => i.eps),
+                cDim,
+              ),
+              [n, cDim],
+            ),
             { training: false },
           ).image,
       );

@@ -23,7 +23,10 @@ export type GenerationEvent =
   | { type: "preview"; index: number; seed: number; rgb: Uint8Array; size: 64; ms: number }
   | { type: "final"; index: number; seed: number; rgb: Uint8Array; size: 64 | 256; ms: number };
 
-export async function* generationStream(model: WarmModel, req: GenerationRequest): AsyncGenerator<GenerationEvent> {
+export async function* generationStream(
+  model: WarmModel,
+  req: GenerationRequest,
+): AsyncGenerator<GenerationEvent> {
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);
   const { zDim, cDim, hasStage2 } = model.engine.info;
@@ -37,7 +40,15 @@ export async function* generationStream(model: WarmModel, req: GenerationRequest
 
   // Stage-I: the first image alone (fastest first picture), the rest together
   const first = await model.stage1.submit([items[0].item], req.signal);
-  const rest = items.length > 1 ? handled(model.stage1.submit(items.slice(1).map((x) => x.item), req.signal)) : null;
+  const rest =
+    items.length > 1
+      ? handled(
+          model.stage1.submit(
+            items.slice(1).map((x) => x.item),
+            req.signal,
+          ),
+        )
+      : null;
   const s1: Stage1Output[] = [...first];
   const withStage2 = hasStage2 && !req.stage1Only;
   yield { type: "preview", index: 0, seed: items[0].seed, rgb: first[0].rgb64, size: 64, ms: ms() };

@@ -30,8 +30,19 @@ export {
   updateImage,
   type Visibility,
 } from "./dal/images";
+export {
+  activateModelVersion,
+  activeModelVersion,
+  ensureShippedVersions,
+  listModelVersions,
+  type ModelVersionSummary,
+  SHIPPED_MODELS_DIR,
+  versionDir,
+} from "./dal/model-versions";
 export { listUsers, setUserDisabled, setUserRole, type UserSummary } from "./dal/users";
 export { db, openDb, tables } from "./db";
+export { type GenerateRequestBody, generateRequestSchema } from "./generate-request";
+export { generateForViewer } from "./generate-service";
 export { baseUrl } from "./http/base-url";
 export {
   firstValues,
@@ -44,4 +55,5 @@ export { fileNameFor, pngResponse } from "./http/png-response";
 export { clientIp, route } from "./http/route";
 export { jsonWithCookies } from "./http/with-cookies";
 export { RateLimiter, rateLimiter } from "./rate-limit";
+export { servingModel, textEncoder } from "./serving";
 export { DiskStorage, type Storage, storage } from "./storage";
