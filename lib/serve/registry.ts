@@ -53,7 +53,8 @@ export async function loadEngine(dir: string): Promise<GeneratorEngine> {
 const g = globalThis as unknown as {
   ganvasModels?: { current: Promise<WarmModel> | null; key: string | null };
 };
-const slot = (g.ganvasModels ??= { current: null, key: null });
+g.ganvasModels ??= { current: null, key: null };
+const slot = g.ganvasModels;
 
 /** The warm model for `version`, loading it (once) when it differs from the one held. */
 export function warmModel(version: ServedVersion): Promise<WarmModel> {
