@@ -13,7 +13,7 @@ export async function signIn(page: Page, username: string, password: string) {
 
 export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
 }
 
 export async function signUp(page: Page, username: string, password: string) {

@@ -225,10 +225,9 @@ export async function pruneHistory(viewer: Viewer, keep = 200): Promise<number> 
     .select({ id: img.id, fileKey: img.fileKey })
     .from(img)
     .where(and(eq(img.ownerId, viewer.id), eq(img.saved, false)))
-    .orderBy(desc(img.createdAt))
-    .limit(-1)
-    .offset(keep)
-    .all();
+    .orderBy(desc(img.createdAt), desc(img.id))
+    .all()
+    .slice(keep);
   if (!old.length) return 0;
   db()
     .delete(img)

@@ -124,3 +124,20 @@ describe("image visibility rules in the data layer", () => {
     expect([...p1.images, ...p2.images].map((i) => i.prompt)).toHaveLength(5);
   });
 });
+
+describe("history", () => {
+  it("keeps only the newest unsaved images, never saved ones", async () => {
+    const carol: Viewer = {
+      id: (await server.signUp("carol", "password123", new Headers(), "x")).userId,
+      username: "carol",
+      role: "user",
+    };
+    const kept = await server.createImage(carol, newImage("kept forever", "private", true));
+    for (let i = 0; i < 5; i++) await server.createImage(carol, newImage(`draft ${i}`, "private", false));
+    expect(await server.pruneHistory(carol, 2)).toBe(3);
+    const history = server.listImages(carol, { scope: "mine", saved: false, limit: 50, offset: 0 });
+    expect(history.images).toHaveLength(2);
+    expect(server.getImage(carol, kept.id).saved).toBe(true);
+    expect(await server.pruneHistory(carol, 2)).toBe(0);
+  });
+});
