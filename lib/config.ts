@@ -42,6 +42,10 @@ export const envSchema = z.object({
   GANVAS_TEXT_ENCODER: z.string().min(1).default("ganvas/use-lite"),
   GANVAS_ALLOW_REMOTE_MODELS: bool.default(false),
   GANVAS_TF_BACKEND: z.enum(["tensorflow-gpu", "tensorflow", "wasm", "cpu"]).optional(),
+  /** the worker resumes interrupted training runs by itself when it starts */
+  GANVAS_AUTO_RESUME: bool.default(false),
+  /** the worker process exits after this many idle seconds (the app starts it again when there is work) */
+  GANVAS_WORKER_IDLE_EXIT_SEC: z.coerce.number().int().min(5, { error: "must be at least 5" }).default(600),
   GANVAS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -89,6 +93,8 @@ function buildConfig(e: z.infer<typeof envSchema>) {
     allowRemoteModels: e.GANVAS_ALLOW_REMOTE_MODELS,
     tfBackend: e.GANVAS_TF_BACKEND,
     logLevel: e.GANVAS_LOG_LEVEL,
+    autoResume: e.GANVAS_AUTO_RESUME,
+    workerIdleExitSec: e.GANVAS_WORKER_IDLE_EXIT_SEC,
     modelsDir: path.resolve("models"),
   };
 }

@@ -42,7 +42,7 @@ export function toRgb8(x: Float32Array): Uint8Array {
   const out = new Uint8Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const v = Math.round((x[i] + 1) * 127.5);
-    out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+    out[i] = Math.min(255, Math.max(0, v));
   }
   return out;
 }

@@ -20,3 +20,4 @@ export {
   warmModel,
 } from "./registry";
 export { renderPng } from "./render";
+export { registerModelExporter, writeModelVersionFolder } from "./write-model-version";

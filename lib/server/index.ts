@@ -15,6 +15,17 @@ export {
 } from "./auth/rules";
 export { currentViewer, requireAdmin, requireViewer, type Viewer, viewerFromHeaders } from "./auth/session";
 export {
+  type DatasetSummary,
+  datasetNameSchema,
+  datasetSheet,
+  deleteDataset,
+  getDataset,
+  type ImportSpec,
+  listDatasets,
+  queueDatasetImport,
+  registerDatasetFolders,
+} from "./dal/datasets";
+export {
   createImage,
   deleteImage,
   ftsQuery,
@@ -39,6 +50,28 @@ export {
   SHIPPED_MODELS_DIR,
   versionDir,
 } from "./dal/model-versions";
+export { promoteCheckpoint, promoteSchema } from "./dal/promote";
+export {
+  type CheckpointOnDisk,
+  latestSample,
+  listCheckpointsOnDisk,
+  type ProgressChunk,
+  readProgress,
+} from "./dal/run-files";
+export {
+  CONSOLE_PRESETS,
+  checkpointRows,
+  controlRun,
+  createRun,
+  deleteRun,
+  getRun,
+  listRuns,
+  type NewRun,
+  newRunSchema,
+  type RunStatus,
+  type RunSummary,
+  runDirAbs,
+} from "./dal/runs";
 export { listUsers, setUserDisabled, setUserRole, type UserSummary } from "./dal/users";
 export { db, openDb, tables } from "./db";
 export { type GenerateRequestBody, generateRequestSchema } from "./generate-request";
@@ -57,3 +90,6 @@ export { jsonWithCookies } from "./http/with-cookies";
 export { RateLimiter, rateLimiter } from "./rate-limit";
 export { servingModel, textEncoder } from "./serving";
 export { DiskStorage, type Storage, storage } from "./storage";
+export { livingWorker, pidAlive } from "./worker/lock";
+export { ensureWorker } from "./worker/spawn";
+export { runWorker } from "./worker/worker";

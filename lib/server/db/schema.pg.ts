@@ -104,6 +104,8 @@ export const dataset = pgTable("dataset", {
   captionCount: integer("caption_count").notNull().default(0),
   contentHash: text("content_hash"),
   report: json<Record<string, unknown>>("report"),
+  /** what the worker must do to build it: {kind: "upload"|"path"|"builtin", format?, src?} */
+  importSpec: json<Record<string, unknown>>("import_spec"),
   error: text("error"),
   createdBy: text("created_by").references(() => user.id, { onDelete: "set null" }),
   createdAt: ts("created_at").notNull().default(now),
@@ -127,6 +129,11 @@ export const trainingRun = pgTable(
     maxSteps: integer("max_steps"),
     /** folder relative to the data dir, e.g. "runs/<id>" */
     dir: text("dir").notNull(),
+    /** continue from the run folder's latest checkpoint when the worker picks it up */
+    resume: boolean("resume").notNull().default(false),
+    /** asked of the worker by an admin while running: "pause" | "cancel" */
+    requestedAction: text("requested_action"),
+    etaSec: integer("eta_sec"),
     error: text("error"),
     createdBy: text("created_by").references(() => user.id, { onDelete: "set null" }),
     createdAt: ts("created_at").notNull().default(now),

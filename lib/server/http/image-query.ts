@@ -16,7 +16,7 @@ export const PAGE_SIZE = 24;
 export function toImageQuery(scope: "mine" | "public", q: ImageListQuery) {
   return {
     scope,
-    saved: q.history === "1" ? false : true,
+    saved: q.history !== "1",
     q: q.q || undefined,
     modelVersion: q.model || undefined,
     from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,

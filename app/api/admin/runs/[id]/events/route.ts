@@ -1,0 +1,69 @@
+import { getRun, latestSample, listCheckpointsOnDisk, readProgress, route, runDirAbs } from "@/lib/server";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Server-sent events for the live view: `progress` (new lines of the run's progress log, from the start),
+ * `run` (status, step, ETA whenever they change) and `files` (latest sample grid, checkpoints). Polls the run
+ * folder and the database twice a second for as long as the page is open.
+ */
+export const GET = route<undefined, { id: string }>({ access: "admin" }, async ({ req, viewer, params }) => {
+  const first = getRun(viewer, params.id);
+  const dir = runDirAbs(first);
+  const enc = new TextEncoder();
+  let offset = 0;
+  let lastRun = "";
+  let lastFiles = "";
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const send = (event: string, data: unknown) =>
+        controller.enqueue(enc.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+      const tick = async () => {
+        if (req.signal.aborted) return;
+        try {
+          const chunk = await readProgress(dir, offset);
+          offset = chunk.next;
+          if (chunk.events.length) send("progress", chunk.events);
+          const run = getRun(viewer, params.id);
+          const runKey = JSON.stringify([
+            run.status,
+            run.step,
+            run.etaSec,
+            run.error,
+            run.requestedAction,
+            run.queuePosition,
+          ]);
+          if (runKey !== lastRun) {
+            lastRun = runKey;
+            send("run", run);
+          }
+          const files = { sample: await latestSample(dir), checkpoints: await listCheckpointsOnDisk(dir) };
+          const filesKey = JSON.stringify(files);
+          if (filesKey !== lastFiles) {
+            lastFiles = filesKey;
+            send("files", files);
+          }
+        } catch (err) {
+          send("failure", { message: (err as Error).message });
+        }
+        timer = setTimeout(tick, 500);
+      };
+      req.signal.addEventListener("abort", () => {
+        if (timer) clearTimeout(timer);
+        try {
+          controller.close();
+        } catch {
+          // already closed
+        }
+      });
+      void tick();
+    },
+    cancel() {
+      if (timer) clearTimeout(timer);
+    },
+  });
+  return new Response(stream, {
+    headers: { "content-type": "text/event-stream", "cache-control": "no-store", "x-accel-buffering": "no" },
+  });
+});
