@@ -28,7 +28,12 @@ if (upsample !== "subpixel" && upsample !== "resize") {
 
 const out = path.resolve(values.out);
 const t0 = performance.now();
-const manifest = await writeModelVersionFolder({ checkpoint: values.checkpoint, out, name: values.name, upsample });
+const manifest = await writeModelVersionFolder({
+  checkpoint: values.checkpoint,
+  out,
+  name: values.name,
+  upsample,
+});
 console.log(`wrote ${out} (stage ${manifest.stage}) in ${Math.round(performance.now() - t0)} ms`);
 for (const [f, sha] of Object.entries((manifest.source?.onnxSha256 ?? {}) as Record<string, string>))
   console.log(`  onnx/${f}  sha256 ${sha}`);
