@@ -49,13 +49,16 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-/** model.json's textEncoderId, else the checkpoint's state.json */
-async function textEncoderIdOf(dir: string): Promise<string> {
-  if (await exists(path.join(dir, "model.json"))) return (await readModelVersionManifest(dir)).textEncoderId;
+/** model.json's textEncoderId and stage, else the checkpoint's state.json (stage unknown) */
+async function versionInfo(dir: string): Promise<{ textEncoderId: string; stage: 1 | 2 | null }> {
+  if (await exists(path.join(dir, "model.json"))) {
+    const { textEncoderId, stage } = await readModelVersionManifest(dir);
+    return { textEncoderId, stage };
+  }
   for (const f of [path.join(dir, "checkpoint", "state.json"), path.join(dir, "state.json")]) {
     if (await exists(f)) {
       const { textEncoderId } = JSON.parse(await fs.readFile(f, "utf8")) as { textEncoderId?: unknown };
-      if (typeof textEncoderId === "string" && textEncoderId) return textEncoderId;
+      if (typeof textEncoderId === "string" && textEncoderId) return { textEncoderId, stage: null };
     }
   }
   throw new Error(`${dir} has neither model.json nor a checkpoint state.json naming its text encoder.`);
@@ -70,7 +73,10 @@ function inputDim(session: ort.InferenceSession, name: string): number {
   return dim;
 }
 
-/** Load `<dir>/onnx/stage1.onnx` (+ stage2.onnx when present); null when the folder has no ONNX export. */
+/**
+ * Load `<dir>/onnx/stage1.onnx` (+ stage2.onnx when present); null when the folder has no ONNX export, or
+ * when model.json says Stage-II but stage2.onnx is missing (tfjs then serves both stages from the checkpoint).
+ */
 export async function loadOnnxEngine(
   dir: string,
   opts: OnnxEngineOptions = {},
@@ -78,8 +84,9 @@ export async function loadOnnxEngine(
   const f1 = path.join(dir, "onnx", "stage1.onnx");
   const f2 = path.join(dir, "onnx", "stage2.onnx");
   if (!(await exists(f1))) return null;
+  const { textEncoderId, stage } = await versionInfo(dir);
+  if (stage === 2 && !(await exists(f2))) return null;
   const options = onnxSessionOptions(opts.threads ?? defaultThreads());
-  const textEncoderId = await textEncoderIdOf(dir);
   const s1 = await ort.InferenceSession.create(f1, options);
   const s2 = (await exists(f2)) ? await ort.InferenceSession.create(f2, options) : null;
   const [zDim, embDim, cDim] = STAGE1_IO.inputs.map((n) => inputDim(s1, n));

@@ -54,6 +54,13 @@ describe("ONNX serving engine", () => {
     const tfjs = keep(await loadEngine(noOnnx));
     expect(tfjs.info).toEqual({ ...onnx.info, kind: "tfjs" });
 
+    // a Stage-II version whose stage2.onnx is missing is not served at 64 px only: tfjs serves both stages
+    const half = path.join(root, "v-half");
+    await fs.cp(version, half, { recursive: true });
+    await fs.rm(path.join(half, "onnx", "stage2.onnx"));
+    const halfEngine = keep(await loadEngine(half));
+    expect(halfEngine.info).toMatchObject({ kind: "tfjs", hasStage2: true });
+
     const broken = path.join(root, "v-broken");
     await fs.cp(version, broken, { recursive: true });
     await fs.writeFile(path.join(broken, "onnx", "stage1.onnx"), "not a model");

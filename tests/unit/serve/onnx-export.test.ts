@@ -50,7 +50,9 @@ describe("ONNX export of the generators", () => {
     const model = perturbedModel("tiny");
     models.push(model);
     for (const upsample of ["subpixel", "resize"] as const) {
+      const before = tf.memory().numTensors;
       const res = await exportGeneratorsOnnx(model, path.join(dir, `s1-${upsample}`), { upsample });
+      expect(tf.memory().numTensors).toBe(before); // reading weights leaks no tensor
       expect(res.files.map((f) => path.basename(f))).toEqual(["stage1.onnx"]);
       const { ref, got } = await compareStage1(model, res.files[0]);
       // the outputs are not trivial: a wrong fold or layout would move them by ~1
