@@ -4,9 +4,11 @@ import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GanModel, loadCheckpoint, Rng } from "@/lib/gan";
+import { writeSyntheticShapesDataset } from "@/lib/data";
+import { type GanModel, loadCheckpoint, presetConfig, Rng } from "@/lib/gan";
 import { exportGeneratorsOnnx, readModelVersionManifest, writeModelVersionFolder } from "@/lib/serve";
 import { initBackend } from "@/lib/tensor";
+import { train } from "@/lib/train";
 import { maxAbs, maxAbsDiff, perturbedModel, randomRows, tmpDir, writeTestCheckpoint } from "./onnx-helpers";
 
 const N = 3;
@@ -122,5 +124,24 @@ describe("ONNX export of the generators", () => {
     const w0 = model.g2?.joint.w.dataSync() as Float32Array;
     expect(maxAbsDiff(copy.model.g2?.joint.w.dataSync() as Float32Array, w0)).toBe(0);
     copy.model.dispose();
+  });
+
+  it("exports a real trainer run (its latest checkpoint) and matches it", async () => {
+    const ds = path.join(dir, "shapes");
+    await writeSyntheticShapesDataset(ds, { count: 16, dim: 32 });
+    const runDir = path.join(dir, "trained");
+    const config = presetConfig("tiny", {
+      train: { batchSize: 4, logEvery: 1, sampleEvery: 1000, checkpointEvery: 3 },
+    });
+    await train({ runDir, datasetDir: ds, config, maxSteps: 3, log: () => {} });
+    const out = path.join(dir, "versions", "trained");
+    const manifest = await writeModelVersionFolder({ checkpoint: runDir, out });
+    expect(manifest).toMatchObject({ stage: 1, source: { step: 3 } });
+    const { model } = await loadCheckpoint(runDir);
+    models.push(model);
+    // training moved the running statistics away from (0, 1)
+    expect(maxAbs(model.g1.ups[0].bn.mean.dataSync())).toBeGreaterThan(1e-3);
+    const { ref, got } = await compareStage1(model, path.join(out, "onnx", "stage1.onnx"));
+    expect(maxAbsDiff(got, ref)).toBeLessThan(1e-4);
   });
 });
