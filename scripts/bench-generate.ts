@@ -105,6 +105,26 @@ async function request(model: WarmModel, embedding: Float32Array, count: number,
   return { previews, finals, firstPreview };
 }
 
+/** the longest time a 1 ms timer waited past its turn (a synchronous pass, or microtasks that never yield) */
+function stallMeter(): { stop: () => number } {
+  let last = performance.now();
+  let worst = 0;
+  let on = true;
+  const tick = () => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last - 1);
+    last = now;
+    if (on) setTimeout(tick, 1);
+  };
+  setTimeout(tick, 1);
+  return {
+    stop: () => {
+      on = false;
+      return Math.max(worst, performance.now() - last - 1);
+    },
+  };
+}
+
 interface Row {
   engine: string;
   model: string;
@@ -113,7 +133,9 @@ interface Row {
   firstFinalMs: number;
   count1: { p50: number; p95: number };
   count16: { p50: number; p95: number; msPerImage: number };
-  concurrent8: { imagesPerSec: number; p50: number; maxBatch: number };
+  /** images/s, request latency p50, largest micro-batch, and the longest event-loop stall (ms): ORT and tfjs
+   *  both run a pass synchronously on the JS thread, so a pass blocks streaming and other requests */
+  concurrent8: { imagesPerSec: number; p50: number; maxBatch: number; loopDelayMaxMs: number };
 }
 
 async function benchOne(label: string, model: WarmModel, preset: string): Promise<Row> {
@@ -141,6 +163,7 @@ async function benchOne(label: string, model: WarmModel, preset: string): Promis
   }
   // 8 clients, each sending count-1 requests back to back
   model.stage1.stats.maxItemsInPass = 0;
+  const stalls = stallMeter();
   const deadline = performance.now() + seconds * 1000;
   const t0 = performance.now();
   const latC: number[] = [];
@@ -167,6 +190,7 @@ async function benchOne(label: string, model: WarmModel, preset: string): Promis
       imagesPerSec: r1(done / elapsed),
       p50: r1(pct(latC, 50)),
       maxBatch: Math.max(model.stage1.stats.maxItemsInPass, model.stage2.stats.maxItemsInPass),
+      loopDelayMaxMs: r1(stalls.stop()),
     },
   };
   console.error(`  ${label} ${preset}: done`);
@@ -212,13 +236,15 @@ console.log(
 );
 console.log(`text encoder: ${textMs} ms per prompt (p50); PNG of a 64 px preview: ${png64Ms} ms`);
 console.log(
-  `${"model".padEnd(11)}${"engine".padEnd(9)}${pad("load", 7)}${pad("1st prev", 9)}${pad("+text", 7)}${pad("1st final", 10)}${pad("c1 p50", 8)}${pad("c1 p95", 8)}${pad("c16 p50", 9)}${pad("c16 p95", 9)}${pad("ms/img16", 9)}${pad("img/s x8", 9)}`,
+  `${"model".padEnd(11)}${"engine".padEnd(9)}${pad("load", 7)}${pad("1st prev", 9)}${pad("+text", 7)}${pad("1st final", 10)}${pad("c1 p50", 8)}${pad("c1 p95", 8)}${pad("c16 p50", 9)}${pad("c16 p95", 9)}${pad("ms/img16", 9)}${pad("img/s x8", 9)}${pad("stall", 7)}`,
 );
 for (const r of rows)
   console.log(
-    `${r.model.padEnd(11)}${r.engine.padEnd(9)}${pad(r.loadMs, 7)}${pad(r.firstPreviewMs, 9)}${pad(r1(r.firstPreviewMs + textMs), 7)}${pad(r.firstFinalMs, 10)}${pad(r.count1.p50, 8)}${pad(r.count1.p95, 8)}${pad(r.count16.p50, 9)}${pad(r.count16.p95, 9)}${pad(r.count16.msPerImage, 9)}${pad(r.concurrent8.imagesPerSec, 9)}`,
+    `${r.model.padEnd(11)}${r.engine.padEnd(9)}${pad(r.loadMs, 7)}${pad(r.firstPreviewMs, 9)}${pad(r1(r.firstPreviewMs + textMs), 7)}${pad(r.firstFinalMs, 10)}${pad(r.count1.p50, 8)}${pad(r.count1.p95, 8)}${pad(r.count16.p50, 9)}${pad(r.count16.p95, 9)}${pad(r.count16.msPerImage, 9)}${pad(r.concurrent8.imagesPerSec, 9)}${pad(r.concurrent8.loopDelayMaxMs, 7)}`,
   );
-console.log("(ms unless noted; count-16 latency is per image, from the request to that image's final)");
+console.log(
+  "(ms unless noted; count-16 latency is per image, from the request to that image's final; stall: longest event-loop block with 8 clients)",
+);
 console.log(
   JSON.stringify({
     bench: "generate",
