@@ -24,7 +24,7 @@ export interface WarmModel {
   loadMs: number;
 }
 
-/** Pluggable loaders: the ONNX engine registers itself here (lib/serve/engine-onnx.ts). */
+/** Pluggable loaders: the ONNX engine registers itself here (lib/serve/register-onnx.ts, imported by index.ts). */
 export type EngineLoader = (dir: string) => Promise<GeneratorEngine | null>;
 const loaders: EngineLoader[] = [];
 export function registerEngineLoader(loader: EngineLoader): void {
