@@ -88,8 +88,17 @@ export async function loadOnnxEngine(
   if (stage === 2 && !(await exists(f2))) return null;
   const options = onnxSessionOptions(opts.threads ?? defaultThreads());
   const s1 = await ort.InferenceSession.create(f1, options);
-  const s2 = (await exists(f2)) ? await ort.InferenceSession.create(f2, options) : null;
-  const [zDim, embDim, cDim] = STAGE1_IO.inputs.map((n) => inputDim(s1, n));
+  let s2: ort.InferenceSession | null = null;
+  let dims: number[];
+  try {
+    if (await exists(f2)) s2 = await ort.InferenceSession.create(f2, options);
+    dims = STAGE1_IO.inputs.map((n) => inputDim(s1, n));
+  } catch (err) {
+    await s1.release();
+    await s2?.release();
+    throw err;
+  }
+  const [zDim, embDim, cDim] = dims;
   const tensor2d = (rows: Float32Array[], width: number) =>
     new ort.Tensor("float32", concatRows(rows, width), [rows.length, width]);
 
