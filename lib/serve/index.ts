@@ -1,6 +1,7 @@
 /** Serving: load a model version once, keep it warm, batch concurrent requests, render PNGs with recipes. */
 export { type BatchJob, MicroBatcher } from "./batcher";
 export type { EngineInfo, GeneratorEngine, Stage1Item, Stage1Output, Stage2Input } from "./engine";
+export { loadOnnxEngine, type OnnxEngineOptions, onnxSessionOptions } from "./engine-onnx";
 export { loadTfjsEngine } from "./engine-tfjs";
 export { type GenerationEvent, type GenerationRequest, generationStream } from "./generation";
 export {
@@ -10,6 +11,14 @@ export {
   readModelVersionManifest,
 } from "./model-version-folder";
 export { imageNoise, variationNoise } from "./noise";
+export type { GraphOptions as OnnxGraphOptions } from "./onnx/generator-graphs";
+export {
+  exportGeneratorsOnnx,
+  exportModelVersionOnnx,
+  type ModelVersionFolderOptions,
+  type OnnxExportResult,
+  writeModelVersionFolder,
+} from "./onnx-export";
 export { embedRecipe, formatParameters, type Recipe, readRecipe, readTextChunks } from "./png-recipe";
 export {
   type EngineLoader,
@@ -19,5 +28,8 @@ export {
   type WarmModel,
   warmModel,
 } from "./registry";
+
+// registers the ONNX engine ahead of the tfjs fallback in loadEngine
+import "./register-onnx";
+
 export { renderPng } from "./render";
-export { registerModelExporter, writeModelVersionFolder } from "./write-model-version";

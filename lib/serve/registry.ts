@@ -24,7 +24,7 @@ export interface WarmModel {
   loadMs: number;
 }
 
-/** Pluggable loaders: the ONNX engine registers itself here (lib/serve/engine-onnx.ts). */
+/** Pluggable loaders: the ONNX engine registers itself here (lib/serve/register-onnx.ts, imported by index.ts). */
 export type EngineLoader = (dir: string) => Promise<GeneratorEngine | null>;
 const loaders: EngineLoader[] = [];
 export function registerEngineLoader(loader: EngineLoader): void {
@@ -69,7 +69,7 @@ export function warmModel(version: ServedVersion): Promise<WarmModel> {
       version,
       engine,
       stage1: new MicroBatcher((items: Stage1Item[]) => engine.stage1(items), 16),
-      stage2: new MicroBatcher((items: Stage2Input[]) => engine.stage2(items), 4),
+      stage2: new MicroBatcher((items: Stage2Input[]) => engine.stage2(items), 2),
       loadMs: Math.round(performance.now() - t),
     };
   })();

@@ -8,6 +8,7 @@ import { config } from "../../config";
 import { AppError } from "../../errors";
 import { readCheckpointState } from "../../gan";
 import { type ModelVersionManifest, writeModelVersionFolder } from "../../serve";
+import type { GanConfig } from "../../gan";
 import { requireAdmin, type Viewer } from "../auth/session";
 import { db, tables } from "../db";
 import { activateModelVersion, type ModelVersionSummary } from "./model-versions";
@@ -69,12 +70,22 @@ export async function promoteCheckpoint(
   };
   const rel = `models/${input.name}`;
   const outDir = path.join(config().dataDir, rel);
-  await writeModelVersionFolder({
-    checkpointDir: path.join(runDir, ckpt.dir),
-    outDir,
-    manifest,
-    sampleGrid: ckpt.sample ? path.join(runDir, ckpt.sample) : null,
-  });
+  // build the folder under a temporary name, then rename: a crash never leaves half a model version
+  const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    const written = await writeModelVersionFolder({
+      checkpoint: path.join(runDir, ckpt.dir),
+      out: tmp,
+      name: input.name,
+      source: manifest.source,
+    });
+    if (ckpt.sample) await fs.copyFile(path.join(runDir, ckpt.sample), path.join(tmp, "samples.png"));
+    await fs.writeFile(path.join(tmp, "MODEL_CARD.md"), modelCard(written, state.config));
+    await fs.rename(tmp, outDir);
+  } catch (err) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
   const id = randomUUID();
   const checkpointRow = db()
     .select()
@@ -99,4 +110,26 @@ export async function promoteCheckpoint(
     throw err;
   }
   return activateModelVersion(viewer, id);
+}
+
+/** The model card written beside every promoted version. */
+function modelCard(m: ModelVersionManifest, cfg: GanConfig): string {
+  const src = (m.source ?? {}) as Record<string, unknown>;
+  const wall = src.wallTimeSec ? `${Math.round(Number(src.wallTimeSec) / 60)} min` : "unknown";
+  return `# ${m.name}
+
+A Ganvas StackGAN model version: Stage-I${m.stage === 2 ? " + Stage-II (256 px)" : " (64 px)"}.
+
+| | |
+| --- | --- |
+| text encoder | ${m.textEncoderId} |
+| dataset | ${src.dataset ?? "unknown"} (content hash ${src.datasetHash ?? "?"}) |
+| preset | ${cfg.preset} (Stage-I ngf ${cfg.g1.ngf}, D ndf ${cfg.d1.ndf}, z ${cfg.zDim}, c ${cfg.cDim}) |
+| training | ${src.step} steps, batch ${cfg.train.batchSize}, lr ${cfg.train.lrG}, KL weight ${cfg.train.klWeight} |
+| wall time | ${wall} |
+| last losses | ${src.lastLosses ? JSON.stringify(src.lastLosses) : "unknown"} |
+| promoted | ${m.createdAt} from run ${src.runId} |
+
+\`samples.png\` is the fixed-seed sample grid of this checkpoint; \`model.json\` has the full record.
+`;
 }
