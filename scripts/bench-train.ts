@@ -5,12 +5,13 @@
  * torch, runs the same step in PyTorch (2 threads) and prints the ratio. Ends with one JSON line.
  */
 import { execFileSync } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { GanModel, presetConfig, Rng, trainStepFlops } from "../lib/gan";
 import { initBackend } from "../lib/tensor";
-import { Adam, disposeInputs, dStep, gStep, type StepInputs } from "../lib/train";
+import { Adam, type Batch, DataParallel, disposeInputs, dStep, gStep, type StepInputs } from "../lib/train";
 
 const { values } = parseArgs({
   options: {
@@ -18,6 +19,8 @@ const { values } = parseArgs({
     batch: { type: "string", default: "64" },
     profile: { type: "boolean", default: false },
     "no-torch": { type: "boolean", default: false },
+    /** data-parallel shards (1 = main thread only); default: one per core, at most 2 */
+    workers: { type: "string" },
   },
 });
 const steps = Number(values.steps);
@@ -46,20 +49,37 @@ const inputs = (): StepInputs => ({
 });
 // one fixed batch: the timing is of the step, not of making random inputs
 const fixed = inputs();
-const step = () => {
+const shards = Number(values.workers ?? Math.min(2, os.cpus().length));
+const dp = shards > 1 ? await DataParallel.start(config, shards, backend.choice) : null;
+const fixedBatch: Batch = {
+  size: batch,
+  imageSize: 64,
+  images: fixed.images.dataSync() as Float32Array,
+  right: fixed.right.dataSync() as Float32Array,
+  wrong: fixed.wrong.dataSync() as Float32Array,
+  z: fixed.z.dataSync() as Float32Array,
+  eps: fixed.eps.dataSync() as Float32Array,
+};
+const step = async () => {
+  if (dp) {
+    await dp.dStep(model, optD, fixedBatch);
+    await dp.gStep(model, optG, fixedBatch);
+    return;
+  }
   dStep(model, optD, fixed);
   gStep(model, optG, fixed);
 };
 
 const gflop = trainStepFlops(config, batch) / 1e9;
+const engine = `${backend.description}${dp ? ` × ${shards} data-parallel shards (worker_threads)` : ""}`;
 console.error(
-  `[bench] bench-stage1, batch ${batch}, ${gflop.toFixed(1)} GFLOP/step, ${backend.description}; warm-up step…`,
+  `[bench] bench-stage1, batch ${batch}, ${gflop.toFixed(1)} GFLOP/step, ${engine}; warm-up step…`,
 );
-step();
+await step();
 const times: number[] = [];
 for (let i = 0; i < steps; i++) {
   const t = performance.now();
-  step();
+  await step();
   times.push(performance.now() - t);
   console.error(`[bench] step ${i + 1}/${steps}: ${times[i].toFixed(0)} ms`);
 }
@@ -70,7 +90,11 @@ console.error(
 );
 
 if (values.profile) {
-  const prof = await tf.profile(step);
+  // per-kernel profile of the main thread's share (with workers, its shard only)
+  const prof = await tf.profile(() => {
+    dStep(model, optD, fixed);
+    gStep(model, optG, fixed);
+  });
   const agg = new Map<string, { ms: number; n: number }>();
   for (const k of prof.kernels) {
     const a = agg.get(k.name) ?? { ms: 0, n: 0 };
@@ -104,12 +128,13 @@ if (!values["no-torch"]) {
   }
 }
 disposeInputs(fixed);
+await dp?.close();
 model.dispose();
 optG.dispose();
 optD.dispose();
 console.log(
   JSON.stringify({
-    backend: backend.description,
+    backend: engine,
     batch,
     msPerStep: Math.round(msPerStep),
     gflopPerStep: Number(gflop.toFixed(1)),

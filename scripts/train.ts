@@ -23,13 +23,14 @@ const { values } = parseArgs({
     "max-steps": { type: "string" },
     backend: { type: "string" },
     synthetic: { type: "string" },
+    workers: { type: "string" },
     help: { type: "boolean" },
   },
 });
 
 if (values.help || !values.dataset || (!values.preset && !values.resume)) {
   console.error(
-    "usage: npm run train -- --dataset DIR (--preset NAME [--run DIR] | --resume RUN_DIR) [--stage1 RUN_DIR] [--max-steps N] [--backend wasm|cpu|tensorflow] [--synthetic COUNT]\n" +
+    "usage: npm run train -- --dataset DIR (--preset NAME [--run DIR] | --resume RUN_DIR) [--stage1 RUN_DIR] [--max-steps N] [--backend wasm|cpu|tensorflow] [--workers 2] [--synthetic COUNT]\n" +
       `presets: ${PRESET_NAMES.join(", ")}`,
   );
   process.exit(values.help ? 0 : 2);
@@ -64,5 +65,6 @@ const result = await train({
   backend: values.backend as BackendChoice | undefined,
   signal: ac.signal,
   progressBar: true,
+  workers: values.workers ? Number(values.workers) : undefined,
 });
 console.error(`${result.status} at step ${result.step}: ${path.join(runDir, result.checkpointDir ?? "")}`);
