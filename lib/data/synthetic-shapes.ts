@@ -108,7 +108,9 @@ export async function writeSyntheticShapesDataset(
     captions.push(...caps);
   }
   const embeddings = new Float32Array(captions.length * dim);
-  captions.forEach((c, i) => embeddings.set(syntheticBowEmbed(c, dim), i * dim));
+  captions.forEach((c, i) => {
+    embeddings.set(syntheticBowEmbed(c, dim), i * dim);
+  });
   const hash = createHash("sha256");
   for (const size of sizes) hash.update(images[size]);
   hash.update(JSON.stringify(records));

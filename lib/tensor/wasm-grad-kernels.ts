@@ -34,6 +34,12 @@ class KernelScope {
     return out;
   }
 
+  /** Register a tensor made outside run() so finish() frees it too. */
+  track(t: Info): Info {
+    this.temps.push(t);
+    return t;
+  }
+
   /** Free every intermediate except `keep`. */
   finish(keep: Info): Info {
     for (const t of this.temps) if (t !== keep) this.backend.disposeData(t.dataId);
@@ -132,7 +138,12 @@ function conv2dBackpropFilter(args: {
   return s.finish(s.run("Transpose", { x: out }, { perm: [1, 2, 0, 3] })); // [kh, kw, Ci, Co]
 }
 
-/** dx[b,h,w,ci] = Σ_{i,j,co} dyDilated[b, h + top − i, w + left − j, co] · W[i,j,ci,co] */
+/**
+ * dx[b,h,w,ci] = Σ dy[b,p,q,co] · W[i,j,ci,co] over p·sh + i − top = h, q·sw + j − left = w.
+ * Sub-pixel form: output row u = h + top splits into phase r = u mod s and cell U = ⌊u/s⌋, and each phase is
+ * a stride-1 correlation of dy with the taps W[r + s·a]. All s² phases run as ONE stride-1 conv with s²·Ci
+ * output channels, then DepthToSpace interleaves them: no zero-stuffed dy, no wasted multiplies.
+ */
 function conv2dBackpropInput(args: {
   inputs: { dy: Info; filter: Info };
   backend: WasmBackend;
@@ -142,39 +153,46 @@ function conv2dBackpropInput(args: {
   const inputShape = args.attrs.inputShape as number[];
   const g = geometry(inputShape, filter.shape, args.attrs);
   const s = new KernelScope(args.backend, new Map());
-  const [b, oh, ow, co] = dy.shape;
-  let d = dy;
-  let dh = oh;
-  let dw = ow;
-  if (g.strideH > 1 || g.strideW > 1) {
-    // insert stride−1 zeros after every row/column: [B,OH,1,OW,1,Co] → pad → [B, OH·sh, OW·sw, Co]
-    const r = s.run("Reshape", { x: dy }, { shape: [b, oh, 1, ow, 1, co] });
-    const p = s.run(
-      "PadV2",
-      { x: r },
-      {
-        paddings: [
-          [0, 0],
-          [0, 0],
-          [0, g.strideH - 1],
-          [0, 0],
-          [0, g.strideW - 1],
-          [0, 0],
-        ],
-        constantValue: 0,
-      },
-    );
-    dh = oh * g.strideH;
-    dw = ow * g.strideW;
-    d = s.run("Reshape", { x: p }, { shape: [b, dh, dw, co] });
+  const [b, h, w, ci] = inputShape;
+  const [, oh, ow, co] = dy.shape;
+  const [sh, sw] = [g.strideH, g.strideW];
+  const ka = Math.ceil(g.kh / sh); // taps per phase (rows)
+  const kb = Math.ceil(g.kw / sw);
+  // F[a, a', co, (r·sw + c)·Ci + ci] = W[r + sh·(ka−1−a), c + sw·(kb−1−a'), ci, co] (0 outside the kernel)
+  const wv = args.backend.readSync(filter.dataId) as Float32Array;
+  const outC = sh * sw * ci;
+  const fv = new Float32Array(ka * kb * co * outC);
+  for (let a = 0; a < ka; a++)
+    for (let a2 = 0; a2 < kb; a2++)
+      for (let r = 0; r < sh; r++)
+        for (let c = 0; c < sw; c++) {
+          const i = r + sh * (ka - 1 - a);
+          const j = c + sw * (kb - 1 - a2);
+          if (i >= g.kh || j >= g.kw) continue;
+          for (let x = 0; x < ci; x++) {
+            const src = ((i * g.kw + j) * ci + x) * co;
+            const dst = (a * kb + a2) * co * outC + (r * sw + c) * ci + x;
+            for (let y = 0; y < co; y++) fv[dst + y * outC] = wv[src + y];
+          }
+        }
+  const f = s.track(args.backend.makeOutput([ka, kb, co, outC], "float32", undefined, fv));
+  if (sh === 1 && sw === 1) {
+    // one phase: pad so the correlation lands exactly on rows 0 .. H−1 (no crop afterwards)
+    const top = g.kh - 1 - g.top;
+    const left = g.kw - 1 - g.left;
+    const dp1 = s.padOrCrop(dy, top, h + g.kh - 1 - top - oh, left, w + g.kw - 1 - left - ow);
+    return s.finish(conv(s, dp1, f, [1, 1]));
   }
-  const [, h, w] = inputShape;
-  const top = g.kh - 1 - g.top;
-  const left = g.kw - 1 - g.left;
-  const dp = s.padOrCrop(d, top, h + g.kh - 1 - top - dh, left, w + g.kw - 1 - left - dw);
-  const rev = s.run("Reverse", { x: filter }, { dims: [0, 1] });
-  const wt = s.run("Transpose", { x: rev }, { perm: [0, 1, 3, 2] }); // [kh, kw, Co, Ci]
-  return s.finish(conv(s, dp, wt, [1, 1]));
+  const hq = Math.ceil((h + g.top) / sh); // phase cells needed to cover rows top .. top + H
+  const wq = Math.ceil((w + g.left) / sw);
+  const dp = s.padOrCrop(dy, ka - 1, hq - oh, kb - 1, wq - ow);
+  let z = conv(s, dp, f, [1, 1]); // [B, hq, wq, sh·sw·Ci]
+  if (sh > 1 || sw > 1) {
+    if (sh !== sw) throw new Error("wasm Conv2DBackpropInput: unequal strides are not supported");
+    z = s.run("DepthToSpace", { x: z }, { blockSize: sh, dataFormat: "NHWC" }); // [B, sh·hq, sw·wq, Ci]
+  }
+  if (z.shape[1] === h && z.shape[2] === w && g.top === 0 && g.left === 0) return s.finish(z);
+  return s.finish(s.run("Slice", { x: z }, { begin: [0, g.top, g.left, 0], size: [b, h, w, ci] }));
 }
 
 /** Registers the kernels above on the wasm backend; safe to call more than once. */

@@ -1,6 +1,7 @@
 export * from "./adam";
 export * from "./batcher";
 export * from "./checkpoint-writer";
+export * from "./data-parallel";
 export * from "./progress-bar";
 export * from "./run-folder";
 export * from "./sample-grid";

@@ -25,9 +25,9 @@ export function pickSampleSpec(ds: LoadedDataset, rows = 8, cols = 6, seed = 123
   const seen = new Set<string>();
   const picked = ordered.filter((r) => !seen.has(r.class) && seen.add(r.class)).slice(0, rows);
   const embeddings = new Float32Array(picked.length * dim);
-  picked.forEach((r, i) =>
-    embeddings.set(emb.subarray(r.embeddingOffset * dim, (r.embeddingOffset + 1) * dim), i * dim),
-  );
+  picked.forEach((r, i) => {
+    embeddings.set(emb.subarray(r.embeddingOffset * dim, (r.embeddingOffset + 1) * dim), i * dim);
+  });
   return { captions: picked.map((r) => r.captions[0]), embeddings, cols, seed };
 }
 

@@ -50,15 +50,21 @@ function readAll<K extends string>(ts: Record<K, tf.Scalar>): Record<K, number> 
 export type DLosses = { d: number; dReal: number; dWrong: number; dFake: number };
 export type GLosses = { g: number; gAdv: number; kl: number };
 
+/** Gradients by our parameter names plus the named losses of one step (not yet applied). */
+export interface StepGrads<L> {
+  grads: Map<string, tf.Tensor>;
+  losses: L;
+}
+
 /**
- * D step: fakes from G (training-mode BN, running statistics updated, no gradient into G), then
- * D loss = real + ½(fake + wrong) on (real, right), (real, wrong), (fake, right).
+ * D gradients: fakes from G (training-mode BN; running statistics updated unless `updateStats` is false;
+ * no gradient into G), then D loss = real + ½(fake + wrong) on (real, right), (real, wrong), (fake, right).
  */
-export function dStep(model: GanModel, optD: Adam, x: StepInputs): DLosses {
+export function dGrads(model: GanModel, x: StepInputs, updateStats = true): StepGrads<DLosses> {
   const D = model.d;
   if (!D) throw new Error("dStep needs a model built withDiscriminator: true");
   const [fake, muRight, muWrong] = tf.tidy(() => {
-    const out = model.generate(x.z, x.right, x.eps, { training: true, updateStats: true });
+    const out = model.generate(x.z, x.right, x.eps, { training: true, updateStats });
     // D is conditioned on the (detached) CA mean of the trained generator, as in StackGAN
     const ca = model.config.stage === 1 ? model.g1.ca : (model.g2?.ca ?? model.g1.ca);
     const zeros = tf.zerosLike(x.eps);
@@ -85,13 +91,15 @@ export function dStep(model: GanModel, optD: Adam, x: StepInputs): DLosses {
     };
     return l.d;
   }, [...vars.values()]);
-  optD.apply(byOurNames(vars, grads));
-  tf.dispose([value, ...Object.values(grads), fake, muRight, muWrong]);
-  return readAll(parts as unknown as Record<keyof DLosses, tf.Scalar>);
+  tf.dispose([value, fake, muRight, muWrong]);
+  return {
+    grads: byOurNames(vars, grads),
+    losses: readAll(parts as unknown as Record<keyof DLosses, tf.Scalar>),
+  };
 }
 
-/** G step: fool D on both logits, plus klWeight · KL of the conditioning augmentation. */
-export function gStep(model: GanModel, optG: Adam, x: StepInputs): GLosses {
+/** G gradients: fool D on both logits, plus klWeight · KL of the conditioning augmentation. */
+export function gGrads(model: GanModel, x: StepInputs): StepGrads<GLosses> {
   const D = model.d;
   if (!D) throw new Error("gStep needs a model built withDiscriminator: true");
   const mode = { training: true };
@@ -106,9 +114,27 @@ export function gStep(model: GanModel, optG: Adam, x: StepInputs): GLosses {
     parts = { g: tf.keep(g.clone()), gAdv: tf.keep(adv), kl: tf.keep(kl) };
     return g;
   }, [...vars.values()]);
-  optG.apply(byOurNames(vars, grads));
-  tf.dispose([value, ...Object.values(grads)]);
-  return readAll(parts as unknown as Record<keyof GLosses, tf.Scalar>);
+  value.dispose();
+  return {
+    grads: byOurNames(vars, grads),
+    losses: readAll(parts as unknown as Record<keyof GLosses, tf.Scalar>),
+  };
+}
+
+function applyAndFree<L>(opt: Adam, g: StepGrads<L>): L {
+  opt.apply(g.grads);
+  tf.dispose([...g.grads.values()]);
+  return g.losses;
+}
+
+/** One D update; returns its named losses. */
+export function dStep(model: GanModel, optD: Adam, x: StepInputs): DLosses {
+  return applyAndFree(optD, dGrads(model, x));
+}
+
+/** One G update; returns its named losses. */
+export function gStep(model: GanModel, optG: Adam, x: StepInputs): GLosses {
+  return applyAndFree(optG, gGrads(model, x));
 }
 
 /**

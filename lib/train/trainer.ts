@@ -22,6 +22,7 @@ import { type BackendChoice, initBackend } from "../tensor";
 import { Adam } from "./adam";
 import { Batcher } from "./batcher";
 import { restoreCheckpoint, saveCheckpoint } from "./checkpoint-writer";
+import { DataParallel } from "./data-parallel";
 import { ProgressBar } from "./progress-bar";
 import { type ProgressEvent, RunFolder, stepDirName } from "./run-folder";
 import { pickSampleSpec, renderSampleGrid } from "./sample-grid";
@@ -48,6 +49,8 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** how many checkpoint folders to keep (default 5) */
   keepCheckpoints?: number;
+  /** data-parallel shards over worker_threads (default 1: main thread only, bit-exact resume) */
+  workers?: number;
 }
 
 export interface TrainResult {
@@ -141,6 +144,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     opt.d.dispose();
   };
   let step = 0;
+  let dp: DataParallel | null = null;
   try {
     if (saved && latest) {
       await restoreCheckpoint(path.join(run.checkpointsDir, latest.dir), model, opt);
@@ -229,6 +233,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         `batch ${config.train.batchSize}, ${(trainStepFlops(config) / 1e9).toFixed(1)} GFLOP/step, backend ${backend.description}`,
     );
     const bar = opts.progressBar ? new ProgressBar(maxSteps) : null;
+    dp = (opts.workers ?? 1) > 1 ? await DataParallel.start(config, opts.workers ?? 1, backend.choice) : null;
     const started = Date.now();
     let windowStart = Date.now();
     let windowSteps = 0;
@@ -238,12 +243,17 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       const lr = learningRates(config, step);
       opt.g.lr = lr.g;
       opt.d.lr = lr.d;
-      const x = stepInputs(batcher.batch(step), batcher.embDim, config.zDim, config.cDim);
       let losses: Record<string, number>;
-      try {
-        losses = { ...dStep(model, opt.d, x), ...gStep(model, opt.g, x) };
-      } finally {
-        disposeInputs(x);
+      if (dp) {
+        const b = batcher.batch(step);
+        losses = { ...(await dp.dStep(model, opt.d, b)), ...(await dp.gStep(model, opt.g, b)) };
+      } else {
+        const x = stepInputs(batcher.batch(step), batcher.embDim, config.zDim, config.cDim);
+        try {
+          losses = { ...dStep(model, opt.d, x), ...gStep(model, opt.g, x) };
+        } finally {
+          disposeInputs(x);
+        }
       }
       step++;
       windowSteps++;
@@ -297,6 +307,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     opts.onEvent?.(e);
     throw err;
   } finally {
+    await dp?.close();
     dispose();
   }
 }

@@ -1,0 +1,70 @@
+/**
+ * Train a StackGAN stage from a dataset folder.
+ *   npm run train -- --dataset DIR --preset stage1-64 [--run DIR] [--max-steps N]
+ *   npm run train -- --dataset DIR --resume RUN_DIR
+ *   npm run train -- --dataset DIR --preset stage2-256 --stage1 STAGE1_RUN_DIR
+ *   npm run train -- --synthetic 480 --dataset /tmp/shapes --preset tiny     (writes a coloured-shapes set first)
+ * Ctrl-C / SIGTERM stops after the current step and writes a checkpoint.
+ */
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { writeSyntheticShapesDataset } from "../lib/data";
+import { PRESET_NAMES } from "../lib/gan";
+import type { BackendChoice } from "../lib/tensor";
+import { train } from "../lib/train";
+
+const { values } = parseArgs({
+  options: {
+    dataset: { type: "string" },
+    preset: { type: "string" },
+    run: { type: "string" },
+    resume: { type: "string" },
+    stage1: { type: "string" },
+    "max-steps": { type: "string" },
+    backend: { type: "string" },
+    synthetic: { type: "string" },
+    workers: { type: "string" },
+    help: { type: "boolean" },
+  },
+});
+
+if (values.help || !values.dataset || (!values.preset && !values.resume)) {
+  console.error(
+    "usage: npm run train -- --dataset DIR (--preset NAME [--run DIR] | --resume RUN_DIR) [--stage1 RUN_DIR] [--max-steps N] [--backend wasm|cpu|tensorflow] [--workers 2] [--synthetic COUNT]\n" +
+      `presets: ${PRESET_NAMES.join(", ")}`,
+  );
+  process.exit(values.help ? 0 : 2);
+}
+
+const dataDir = process.env.GANVAS_DATA_DIR ?? "./data";
+if (values.synthetic) await writeSyntheticShapesDataset(values.dataset, { count: Number(values.synthetic) });
+const runDir =
+  values.resume ??
+  values.run ??
+  path.join(
+    dataDir,
+    "runs",
+    `${values.preset}-${new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19)}`,
+  );
+
+const ac = new AbortController();
+for (const sig of ["SIGINT", "SIGTERM"] as const)
+  process.on(sig, () => {
+    if (ac.signal.aborted) process.exit(130);
+    console.error(`\n${sig}: stopping after this step and writing a checkpoint (again to quit now)`);
+    ac.abort();
+  });
+
+const result = await train({
+  runDir,
+  datasetDir: values.dataset,
+  preset: values.preset,
+  resume: Boolean(values.resume),
+  stage1: values.stage1,
+  maxSteps: values["max-steps"] ? Number(values["max-steps"]) : undefined,
+  backend: values.backend as BackendChoice | undefined,
+  signal: ac.signal,
+  progressBar: true,
+  workers: values.workers ? Number(values.workers) : undefined,
+});
+console.error(`${result.status} at step ${result.step}: ${path.join(runDir, result.checkpointDir ?? "")}`);

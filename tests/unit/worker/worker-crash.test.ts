@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+/**
+ * The worker process is killed with SIGKILL in the middle of a training run; a new worker marks the run interrupted,
+ * and after "resume" it continues from the last checkpoint (the step count goes on, nothing is corrupted).
+ * Real processes, a real SQLite database and a real (tiny) training run.
+ */
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "ganvas-worker-"));
+process.env.GANVAS_DATA_DIR = dataDir;
+const { writeSyntheticShapesDataset } = await import("@/lib/data");
+const { loadCheckpoint } = await import("@/lib/gan");
+const server = await import("@/lib/server");
+
+const root = path.resolve(import.meta.dirname, "../../..");
+const tsx = createRequire(path.join(root, "package.json")).resolve("tsx/cli");
+const children: ChildProcess[] = [];
+
+function startWorker(): ChildProcess {
+  const child = spawn(process.execPath, [tsx, "--import", "./scripts/lib/server-only-shim.mjs", "scripts/worker.ts"], {
+    cwd: root,
+    env: { ...process.env, GANVAS_DATA_DIR: dataDir, GANVAS_WORKER_IDLE_EXIT_SEC: "5", GANVAS_TF_BACKEND: "cpu" },
+    stdio: "ignore",
+  });
+  children.push(child);
+  return child;
+}
+
+async function until<T>(what: string, f: () => T | undefined | null | false, timeoutMs = 90_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+afterAll(() => {
+  for (const c of children) c.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("worker crash and resume", () => {
+  it("resumes a SIGKILLed run from its last checkpoint with the step count continuing", async () => {
+    await writeSyntheticShapesDataset(path.join(dataDir, "datasets", "shapes"), { count: 48, dim: 32 });
+    const admin = { id: (await server.setupAdmin("root", "password123", new Headers())).userId, username: "root", role: "admin" as const };
+    const [dataset] = await server.listDatasets(admin);
+    expect(dataset.name).toBe("shapes");
+    const run = server.createRun(admin, { datasetId: dataset.id, preset: "tiny", maxSteps: 120, checkpointEvery: 20, sampleEvery: 40 });
+    const runDir = server.runDirAbs(run);
+    const latest = () => {
+      try {
+        return JSON.parse(readFileSync(path.join(runDir, "checkpoints", "latest.json"), "utf8")) as { step: number };
+      } catch {
+        return null;
+      }
+    };
+
+    const first = startWorker();
+    const killedAfter = (await until("a checkpoint at step 40", () => ((latest()?.step ?? 0) >= 40 ? latest() : null))).step;
+    first.kill("SIGKILL");
+    await new Promise((r) => first.once("exit", r));
+    const stepAtKill = server.getRun(admin, run.id).step;
+    expect(server.getRun(admin, run.id).status).toBe("running"); // nobody told the database
+
+    // the next worker finds the run orphaned and marks it interrupted
+    startWorker();
+    await until("interrupted", () => server.getRun(admin, run.id).status === "interrupted");
+    expect(server.getRun(admin, run.id).error).toMatch(/Resume it to continue from its last checkpoint/);
+    const resumeFrom = (latest() as { step: number }).step;
+    expect(resumeFrom).toBeGreaterThanOrEqual(killedAfter);
+
+    server.controlRun(admin, run.id, "resume");
+    await until("completed", () => server.getRun(admin, run.id).status === "completed", 120_000);
+    expect(server.getRun(admin, run.id).step).toBe(120);
+
+    // the progress log: steps before the kill, then steps continuing from the checkpoint, never from zero
+    const steps = readFileSync(path.join(runDir, "progress.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.type === "step")
+      .map((e) => e.step as number);
+    const restart = steps.findIndex((s, i) => i > 0 && s <= steps[i - 1]);
+    expect(restart).toBeGreaterThan(0);
+    expect(steps[restart]).toBeGreaterThan(resumeFrom);
+    expect(steps[restart]).toBeLessThanOrEqual(resumeFrom + 20);
+    expect(steps.at(-1)).toBe(120);
+    expect(stepAtKill).toBeGreaterThanOrEqual(resumeFrom - 20);
+
+    // every checkpoint left on disk is complete and loads; no temporary files anywhere
+    const ckpts = readdirSync(path.join(runDir, "checkpoints")).filter((n) => n.startsWith("step-"));
+    expect(ckpts.length).toBeGreaterThan(0);
+    for (const c of ckpts) {
+      const loaded = await loadCheckpoint(path.join(runDir, "checkpoints", c));
+      expect(loaded.state.step).toBe(Number(c.slice(5)));
+      loaded.model.dispose();
+    }
+    const walk = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [e.name]));
+    expect(walk(runDir).filter((f) => f.includes(".tmp"))).toEqual([]);
+    expect(existsSync(path.join(runDir, "run.json"))).toBe(true);
+  }, 240_000);
+});
