@@ -1,7 +1,6 @@
 import "server-only";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { config } from "../../config";
 import { livingWorker } from "./lock";
@@ -23,10 +22,10 @@ export function ensureWorker(): number | null {
   fs.mkdirSync(logDir, { recursive: true });
   const out = fs.openSync(path.join(logDir, "worker.log"), "a");
   const root = process.cwd();
-  const tsxCli = createRequire(path.join(root, "package.json")).resolve("tsx/cli");
+  // one process (tsx as an import hook, not its CLI wrapper): the pid in the lock is the process that trains
   const child = spawn(
     process.execPath,
-    [tsxCli, "--import", "./scripts/lib/server-only-shim.mjs", "scripts/worker.ts"],
+    ["--import", "tsx", "--import", "./scripts/lib/server-only-shim.mjs", "scripts/worker.ts"],
     {
       cwd: root,
       detached: true,
