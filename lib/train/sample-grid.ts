@@ -23,7 +23,10 @@ export function pickSampleSpec(ds: LoadedDataset, rows = 8, cols = 6, seed = 123
     ...ds.records.filter((r) => r.split === "train"),
   ];
   const seen = new Set<string>();
-  const picked = ordered.filter((r) => !seen.has(r.class) && seen.add(r.class)).slice(0, rows);
+  const distinct = ordered.filter((r) => !seen.has(r.class) && seen.add(r.class));
+  // spread the rows over the whole list (datasets are often sorted by category: the first classes look alike)
+  const step = Math.max(1, Math.floor(distinct.length / rows));
+  const picked = Array.from({ length: Math.min(rows, distinct.length) }, (_, i) => distinct[i * step]);
   const embeddings = new Float32Array(picked.length * dim);
   picked.forEach((r, i) => {
     embeddings.set(emb.subarray(r.embeddingOffset * dim, (r.embeddingOffset + 1) * dim), i * dim);

@@ -11,7 +11,6 @@ const COLORS: Record<string, [number, number, number]> = {
 /** A small captioned dataset as a zip (folder layout: image + same-name .txt): coloured circles and squares. */
 export async function shapesZip(): Promise<Buffer> {
   const files: Record<string, Uint8Array> = {};
-  let n = 0;
   for (const [color, [r, g, b]] of Object.entries(COLORS)) {
     for (const shape of ["circle", "square"]) {
       for (let v = 0; v < 5; v++) {
@@ -29,7 +28,6 @@ export async function shapesZip(): Promise<Buffer> {
         files[`${name}.txt`] = new TextEncoder().encode(
           `a ${color} ${shape}\na ${shape} in ${color}\na simple ${color} ${shape} on white\n`,
         );
-        n++;
       }
     }
   }
