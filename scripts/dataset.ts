@@ -9,6 +9,8 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { config } from "@/lib/config";
+import { createTextEncoder } from "@/lib/text";
 import {
   buildEmojiDataset,
   buildReport,
@@ -23,7 +25,7 @@ import {
   loadDataset,
 } from "../lib/data";
 
-const dataDir = path.resolve(process.env.GANVAS_DATA_DIR ?? "data");
+const dataDir = config().dataDir;
 const datasetsDir = path.join(dataDir, "datasets");
 
 function bar(label: string): (done: number, total: number) => void {
@@ -44,16 +46,18 @@ function bar(label: string): (done: number, total: number) => void {
   };
 }
 
-/** lib/text is built separately; embed only when it loads and its model folder is ready. */
+/** The configured text encoder (GANVAS_TEXT_ENCODER), prepared on first use; null when it cannot load. */
 async function tryTextEncoder(): Promise<CaptionEncoder | null> {
-  const spec = new URL("../lib/text/index.ts", import.meta.url).href;
+  const cfg = config();
   try {
-    const text = (await import(spec)) as { createTextEncoder: (o?: object) => Promise<CaptionEncoder> };
-    return await text.createTextEncoder({});
+    return await createTextEncoder({
+      modelId: cfg.textEncoder,
+      modelsDir: cfg.modelsDir,
+      cacheDir: path.join(cfg.dataDir, "cache", "text"),
+      allowRemote: cfg.allowRemoteModels,
+    });
   } catch (err) {
-    console.log(
-      `Caption embeddings skipped (textEncoder null): lib/text unavailable (${(err as Error).message.split("\n")[0]}).`,
-    );
+    console.log(`Caption embeddings skipped (textEncoder null): ${(err as Error).message.split("\n")[0]}`);
     console.log("  Run `npm run models:prepare` and then `npm run dataset -- embed DIR` to add them.");
     return null;
   }

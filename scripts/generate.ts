@@ -4,6 +4,7 @@
  * Prompts are embedded with the text encoder the checkpoint was trained with.
  */
 import { parseArgs } from "node:util";
+import { createTextEncoder, normalizePrompt } from "@/lib/text";
 import { SYNTHETIC_BOW_ID, syntheticBowEmbed } from "../lib/data";
 import { loadGenerator } from "../lib/gan";
 import { initBackend } from "../lib/tensor";
@@ -26,20 +27,8 @@ if (!values.checkpoint || !values.prompt) {
   process.exit(2);
 }
 
-/** the contract of lib/text (text helper); imported by name so this script builds before lib/text lands */
-interface TextEncoder {
-  id: string;
-  dim: number;
-  embed(text: string): Promise<Float32Array>;
-}
-
 async function embedPrompt(encoderId: string, dim: number, prompt: string): Promise<Float32Array> {
   if (encoderId === SYNTHETIC_BOW_ID) return syntheticBowEmbed(prompt, dim);
-  const textModule = "../lib/text/index";
-  const { createTextEncoder, normalizePrompt } = (await import(textModule)) as {
-    createTextEncoder(o: { modelId?: string }): Promise<TextEncoder>;
-    normalizePrompt(s: string): string;
-  };
   const enc = await createTextEncoder({ modelId: encoderId });
   if (enc.dim !== dim)
     throw new Error(`text encoder ${encoderId} gives ${enc.dim}-d, the checkpoint expects ${dim}-d`);

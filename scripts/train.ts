@@ -8,6 +8,7 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { config } from "@/lib/config";
 import { writeSyntheticShapesDataset } from "../lib/data";
 import { PRESET_NAMES } from "../lib/gan";
 import type { BackendChoice } from "../lib/tensor";
@@ -36,7 +37,7 @@ if (values.help || !values.dataset || (!values.preset && !values.resume)) {
   process.exit(values.help ? 0 : 2);
 }
 
-const dataDir = process.env.GANVAS_DATA_DIR ?? "./data";
+const dataDir = config().dataDir;
 if (values.synthetic) await writeSyntheticShapesDataset(values.dataset, { count: Number(values.synthetic) });
 const runDir =
   values.resume ??

@@ -7,6 +7,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
+import { config } from "../config";
 import {
   concatRows,
   type GeneratorEngine,
@@ -38,8 +39,7 @@ export function onnxSessionOptions(threads: number): ort.InferenceSession.Sessio
 }
 
 function defaultThreads(): number {
-  const n = Number(process.env.GANVAS_ORT_THREADS);
-  return Number.isInteger(n) && n > 0 ? n : 1;
+  return config().ortThreads;
 }
 
 async function exists(p: string): Promise<boolean> {

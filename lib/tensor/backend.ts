@@ -4,6 +4,7 @@
  * then the pure-JS cpu backend. GANVAS_TF_BACKEND = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu" forces one.
  */
 import * as tf from "@tensorflow/tfjs";
+import { config } from "../config";
 import { registerWasmGradKernels } from "./wasm-grad-kernels";
 
 export type BackendChoice = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
@@ -72,7 +73,7 @@ async function tryChoice(choice: BackendChoice): Promise<BackendInfo | null> {
 export async function initBackend(
   opts: { force?: BackendChoice; log?: (line: string) => void } = {},
 ): Promise<BackendInfo> {
-  const env = process.env.GANVAS_TF_BACKEND as BackendChoice | undefined;
+  const env = config().tfBackend;
   const forced = opts.force ?? (env ? env : undefined);
   if (forced && !BACKEND_CHOICES.includes(forced))
     throw new Error(`GANVAS_TF_BACKEND=${forced} is not one of ${BACKEND_CHOICES.join(", ")}`);
