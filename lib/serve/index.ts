@@ -32,4 +32,5 @@ export {
 // registers the ONNX engine ahead of the tfjs fallback in loadEngine
 import "./register-onnx";
 
+export { prepareShippedVersions } from "./prepare-shipped";
 export { renderPng } from "./render";
