@@ -203,6 +203,7 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
                 key={c.step}
                 className="flex flex-wrap items-center gap-3 px-4 py-2"
                 data-testid="checkpoint-row"
+                data-step={c.step}
               >
                 <span className="font-mono text-sm">step {c.step}</span>
                 <span className="text-xs text-zinc-500">{(c.bytes / 1e6).toFixed(1)} MB</span>
@@ -247,12 +248,16 @@ function PromoteForm({
   onDone: (ok: boolean) => void;
 }) {
   const [name, setName] = useState(`v-${runId.slice(0, 4)}-${step}`);
+  const [busy, setBusy] = useState(false);
   return (
     <form
       className="ml-auto flex items-center gap-2"
       onSubmit={async (e) => {
         e.preventDefault();
-        onDone(await act(`/api/admin/runs/${runId}/promote`, { step, name }));
+        setBusy(true);
+        const ok = await act(`/api/admin/runs/${runId}/promote`, { step, name });
+        setBusy(false);
+        onDone(ok);
       }}
     >
       <label className="sr-only" htmlFor={`promote-${step}`}>

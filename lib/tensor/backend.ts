@@ -47,7 +47,12 @@ async function tryChoice(choice: BackendChoice): Promise<BackendInfo | null> {
     };
   }
   if (choice === "wasm") {
-    if (!(await importOptional("@tensorflow/tfjs-backend-wasm"))) return null;
+    // a regular dependency: imported by its literal name so bundlers (Next.js) keep it resolvable
+    try {
+      await import("@tensorflow/tfjs-backend-wasm");
+    } catch {
+      return null;
+    }
     if (!(await tf.setBackend("wasm"))) return null;
     await tf.ready();
     registerWasmGradKernels();

@@ -69,7 +69,7 @@ test("admin trains, watches it live, pauses, resumes and promotes; the studio th
   await signIn(page, ADMIN.username, ADMIN.password);
   await page.goto("/admin/training");
   await page.getByLabel("Preset").selectOption("tiny");
-  await page.getByLabel("Steps (budget)").fill("400");
+  await page.getByLabel("Steps (budget)").fill("160");
   await page.getByRole("button", { name: "Start training" }).click();
   await expect(page).toHaveURL(/\/admin\/training\/[0-9a-f-]{36}$/);
   runUrl = page.url();
@@ -93,11 +93,15 @@ test("admin trains, watches it live, pauses, resumes and promotes; the studio th
   await page.getByRole("button", { name: "Resume" }).click();
   await expect(page.getByTestId("status")).toHaveText(/running|completed/, { timeout: 60_000 });
   await expect.poll(stepOf, { timeout: 90_000 }).toBeGreaterThan(paused);
+  await expect(page.getByTestId("status")).toHaveText("completed", { timeout: 180_000 });
+  expect(await stepOf()).toBe(160);
 
-  // promote the newest checkpoint
-  const row = page.getByTestId("checkpoint-row").first();
+  // promote the newest checkpoint (new ones may appear above it while training goes on)
+  const step = await page.getByTestId("checkpoint-row").first().getAttribute("data-step");
+  const row = page.locator(`[data-testid="checkpoint-row"][data-step="${step}"]`);
   await row.getByRole("textbox").fill(VERSION);
   await row.getByRole("button", { name: "Promote" }).click();
+  await expect(row.getByText("promoted")).toBeVisible({ timeout: 90_000 });
   await expect(page.getByTestId("run-action-error")).toHaveCount(0);
   await page.goto("/admin/models");
   await expect(page.getByTestId(`model-${VERSION}`).getByTestId("status")).toHaveText("active");
