@@ -7,8 +7,34 @@
  * f is also the feature the Fréchet distance is computed on (as FID uses Inception's pool3).
  */
 import * as tf from "@tensorflow/tfjs";
-import { ParamStore, Rng } from "../gan";
+import { Rng } from "../gan";
 import type { EvalNetConfig } from "./eval-net-config";
+
+/**
+ * Named variables with seeded normal/zero init. (Not lib/gan's ParamStore: that one keeps the initial tensor
+ * alive beside each variable, which a dispose-and-count leak test sees.)
+ */
+class Params {
+  constructor(
+    readonly prefix: string,
+    private readonly rng: Rng,
+    readonly vars = new Map<string, tf.Variable>(),
+  ) {}
+  param(name: string, shape: number[], std: number): tf.Variable {
+    const full = `${this.prefix}.${name}`;
+    if (this.vars.has(full)) throw new Error(`duplicate parameter name ${full}`);
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = std > 0 ? this.rng.fork(full).normals(size, std) : new Float32Array(size);
+    const init = tf.tensor(values, shape);
+    const v = tf.variable(init, true);
+    init.dispose();
+    this.vars.set(full, v);
+    return v;
+  }
+  scope(name: string): Params {
+    return new Params(`${this.prefix}.${name}`, this.rng, this.vars);
+  }
+}
 
 interface ConvParams {
   w: tf.Variable; // [k, k, in, out]
@@ -20,26 +46,20 @@ interface LinearParams {
 }
 
 /** He-normal init (gain for leaky ReLU 0.2) so the un-normalised conv stack keeps its activation scale. */
-function conv(store: ParamStore, k: number, inC: number, outC: number): ConvParams {
+function conv(store: Params, k: number, inC: number, outC: number): ConvParams {
   const std = Math.sqrt(2 / (1 + 0.2 ** 2) / (k * k * inC));
-  return {
-    w: store.param("w", [k, k, inC, outC], { kind: "normal", mean: 0, std }),
-    b: store.param("b", [outC], { kind: "zeros" }),
-  };
+  return { w: store.param("w", [k, k, inC, outC], std), b: store.param("b", [outC], 0) };
 }
 
-function linear(store: ParamStore, inDim: number, outDim: number): LinearParams {
-  return {
-    w: store.param("w", [inDim, outDim], { kind: "normal", mean: 0, std: Math.sqrt(1 / inDim) }),
-    b: store.param("b", [outDim], { kind: "zeros" }),
-  };
+function linear(store: Params, inDim: number, outDim: number): LinearParams {
+  return { w: store.param("w", [inDim, outDim], Math.sqrt(1 / inDim)), b: store.param("b", [outDim], 0) };
 }
 
 const applyLinear = (p: LinearParams, x: tf.Tensor2D): tf.Tensor2D =>
   tf.matMul(x, p.w as tf.Tensor2D).add(p.b) as tf.Tensor2D;
 
 export class EvalNets {
-  readonly store: ParamStore;
+  readonly store: Params;
   private readonly convs: ConvParams[];
   private readonly imageProj: LinearParams;
   private readonly textProj: LinearParams;
@@ -51,7 +71,7 @@ export class EvalNets {
     seed = config.train.seed,
   ) {
     if (numClasses < 1) throw new Error("EvalNets: the classifier needs at least one class");
-    this.store = new ParamStore("eval", new Rng(seed));
+    this.store = new Params("eval", new Rng(seed));
     const enc = this.store.scope("enc");
     let inC = 3;
     this.convs = config.channels.map((outC, i) => {
@@ -92,14 +112,16 @@ export class EvalNets {
   }
 
   trainable(): tf.Variable[] {
-    return [...this.store.trainable.values()];
+    return [...this.store.vars.values()];
   }
 
+  /** every weight by its dotted name ("eval.enc.conv0.w") */
   namedTensors(): Map<string, tf.Variable> {
-    return this.store.all();
+    return this.store.vars;
   }
 
   dispose(): void {
-    this.store.dispose();
+    for (const v of this.store.vars.values()) v.dispose();
+    this.store.vars.clear();
   }
 }

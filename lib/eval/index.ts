@@ -22,6 +22,7 @@ export {
   saveEvalNets,
 } from "./eval-net-folder";
 export { EvalNets } from "./eval-nets";
+export { type EvalReport, formatEvalReport } from "./eval-report";
 export { type ConditionMetrics, evaluateSplit, type SplitContext, type SplitMetrics } from "./evaluate-split";
 export { frechetDistance, type GaussianFit, gaussianFit } from "./frechet-distance";
 export { type InceptionScore, inceptionScore, softmaxRows } from "./inception-score";
