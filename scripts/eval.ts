@@ -1,9 +1,12 @@
 /**
  * Evaluate a model version or a checkpoint on captions of the val and the class-disjoint test split:
  * R-precision, Fréchet distance on the eval encoder's features, Inception-like score, beside real images (ceiling)
- * and shuffled captions (floor). Writes report.json, report.md and samples.png.
+ * and shuffled captions (floor). Writes report.json, report.md and samples.png (default out:
+ * data/eval-reports/<model name>-seed<seed>). Eval nets default to data/eval/<dataset name> (latest version);
+ * --inside-dataset reads <dataset>/eval instead.
  *   npm run eval -- --model MODEL_VERSION_DIR | --checkpoint CHECKPOINT_OR_RUN_DIR
- *                   [--dataset data/datasets/emoji] [--eval-nets DIR] [--n 500] [--seed 0] [--truncation T]
+ *                   [--dataset data/datasets/emoji] [--eval-nets DIR | --inside-dataset] [--n 500] [--seed 0]
+ *                   [--truncation T]
  *                   [--splits val,test] [--out DIR]
  */
 import { promises as fs } from "node:fs";
@@ -35,6 +38,7 @@ const { values: args } = parseArgs({
       default: path.join(process.env.GANVAS_DATA_DIR ?? "data", "datasets", "emoji"),
     },
     "eval-nets": { type: "string" },
+    "inside-dataset": { type: "boolean", default: false },
     n: { type: "string", default: "500" },
     seed: { type: "string", default: "0" },
     truncation: { type: "string" },
@@ -113,7 +117,11 @@ async function openCheckpoint(p: string): Promise<Gen> {
   return {
     kind: "checkpoint",
     dir,
-    name: `${path.basename(path.dirname(path.dirname(dir)))}/${path.basename(dir)}`,
+    // "<run>/step-000200" for a checkpoint inside a run folder
+    name:
+      path.basename(path.dirname(dir)) === "checkpoints"
+        ? `${path.basename(path.dirname(path.dirname(dir)))}/${path.basename(dir)}`
+        : path.basename(dir),
     stage: stage2 ? 2 : 1,
     step: state.step,
     engine: "tfjs",
@@ -177,7 +185,9 @@ if (dsEncoder.id !== gen.textEncoderId || dsEncoder.dim !== gen.embDim)
   throw new Error(
     `The model expects ${gen.embDim}-d embeddings from ${gen.textEncoderId}; the dataset has ${dsEncoder.dim}-d from ${dsEncoder.id}.`,
   );
-const evalNetsDir = args["eval-nets"] ?? defaultEvalDir(args.dataset as string, ds.manifest);
+const evalNetsDir =
+  args["eval-nets"] ??
+  defaultEvalDir(args.dataset as string, ds.manifest, { insideDataset: args["inside-dataset"] });
 const evalNets = await loadEvalNets(evalNetsDir, {
   hash: ds.manifest.hash,
   textEncoderId: dsEncoder.id,
