@@ -40,7 +40,7 @@ const EMOJI: EvalNetConfig = {
   textDim: 512,
   gamma: 10,
   classWeight: 1,
-  train: { epochs: 8, batchSize: 64, lr: 1e-3, shift: 4, seed: 0 },
+  train: { epochs: 20, batchSize: 64, lr: 1e-3, shift: 4, seed: 0 },
 };
 
 export const EVAL_NET_PRESETS: Record<string, EvalNetConfig> = {
