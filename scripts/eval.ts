@@ -6,7 +6,7 @@
  * --inside-dataset reads <dataset>/eval instead.
  *   npm run eval -- --model MODEL_VERSION_DIR | --checkpoint CHECKPOINT_OR_RUN_DIR
  *                   [--dataset data/datasets/emoji] [--eval-nets DIR | --inside-dataset] [--n 500] [--seed 0]
- *                   [--truncation T]
+ *                   [--truncation T] [--repeats R: seeds S..S+R-1, mean ± sd in the report]
  *                   [--splits val,test] [--out DIR]
  */
 import { promises as fs } from "node:fs";
@@ -23,6 +23,7 @@ import {
   type PlanItem,
   planSplit,
   type SplitMetrics,
+  summariseRuns,
 } from "@/lib/eval";
 import { loadGenerator, mixSeed, noiseFromSeed, readCheckpointState, resolveCheckpointDir } from "@/lib/gan";
 import { loadEngine, readModelVersionManifest } from "@/lib/serve";
@@ -43,6 +44,7 @@ const { values: args } = parseArgs({
     seed: { type: "string", default: "0" },
     truncation: { type: "string" },
     splits: { type: "string", default: "val,test" },
+    repeats: { type: "string", default: "1" },
     out: { type: "string" },
   },
 });
@@ -205,39 +207,45 @@ console.error(
   `[eval] ${gen.kind} ${gen.name} (${gen.engine}, Stage ${gen.stage}) on ${ds.manifest.name}; eval nets ${evalNets.manifest.version}`,
 );
 
-// ---- generate and score each split
-const splits: Record<string, SplitMetrics> = {};
+// ---- generate and score each split, for each seed
+const repeats = Math.max(1, Number(args.repeats));
+const runs: Record<string, SplitMetrics>[] = [];
 let generateSec = 0;
 let metricsSec = 0;
 let testItems: PlanItem[] = [];
 let testGenerated: Uint8Array | null = null;
-for (const split of (args.splits as string).split(",") as Split[]) {
-  if (!ds.records.some((r) => r.split === split)) continue;
-  const plan = planSplit(ds, split, { n, seed });
-  let t = performance.now();
-  const generated = await generateFor(
-    gen,
-    ds.embeddings,
-    plan.items.map((it) => it.captionRow),
-    mixSeed(seed, split),
-  );
-  generateSec += (performance.now() - t) / 1000;
-  t = performance.now();
-  splits[split] = evaluateSplit(
-    { nets: evalNets.nets, classes: evalNets.manifest.classes, dataset: ds, plan },
-    generated,
-  );
-  metricsSec += (performance.now() - t) / 1000;
-  const m = splits[split];
-  console.error(
-    `  ${split}: R-precision real ${pct(m.real.rPrecision)} / generated ${pct(m.generated?.rPrecision)} / shuffled ${pct(m.shuffled?.rPrecision)}; ` +
-      `Fréchet real ${m.real.frechet?.toFixed(3)} / generated ${m.generated?.frechet?.toFixed(3)}; ` +
-      `IS-like real ${m.real.inceptionLike?.toFixed(2)} / generated ${m.generated?.inceptionLike?.toFixed(2)}`,
-  );
-  if (split === "test" || !testGenerated) {
-    testItems = plan.items;
-    testGenerated = generated;
+for (let rep = 0; rep < repeats; rep++) {
+  const runSeed = seed + rep;
+  const splits: Record<string, SplitMetrics> = {};
+  for (const split of (args.splits as string).split(",") as Split[]) {
+    if (!ds.records.some((r) => r.split === split)) continue;
+    const plan = planSplit(ds, split, { n, seed: runSeed });
+    let t = performance.now();
+    const generated = await generateFor(
+      gen,
+      ds.embeddings,
+      plan.items.map((it) => it.captionRow),
+      mixSeed(runSeed, split),
+    );
+    generateSec += (performance.now() - t) / 1000;
+    t = performance.now();
+    splits[split] = evaluateSplit(
+      { nets: evalNets.nets, classes: evalNets.manifest.classes, dataset: ds, plan },
+      generated,
+    );
+    metricsSec += (performance.now() - t) / 1000;
+    const m = splits[split];
+    console.error(
+      `  seed ${runSeed} ${split}: R-precision real ${pct(m.real.rPrecision)} / generated ${pct(m.generated?.rPrecision)} / shuffled ${pct(m.shuffled?.rPrecision)}; ` +
+        `Fréchet real ${m.real.frechet?.toFixed(3)} / generated ${m.generated?.frechet?.toFixed(3)}; ` +
+        `IS-like real ${m.real.inceptionLike?.toFixed(2)} / generated ${m.generated?.inceptionLike?.toFixed(2)}`,
+    );
+    if (rep === 0 && (split === "test" || !testGenerated)) {
+      testItems = plan.items;
+      testGenerated = generated;
+    }
   }
+  runs.push(splits);
 }
 function pct(x: number | null | undefined): string {
   return x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)}%`;
@@ -308,7 +316,10 @@ const report: EvalReport = {
   n,
   truncation: Number.isFinite(truncation) ? truncation : null,
   scored: gen.stage === 2 ? "stage2-256-downscaled" : "stage1-64",
-  splits,
+  splits: runs[0],
+  ...(repeats > 1
+    ? { repeats: { seeds: runs.map((_, i) => seed + i), runs, summary: summariseRuns(runs) } }
+    : {}),
   timings: { generateSec, metricsSec, totalSec: (performance.now() - t0) / 1000 },
   notes,
 };

@@ -1,5 +1,6 @@
 /** The JSON report of `npm run eval` and its Markdown rendering. */
 import type { ConditionMetrics, SplitMetrics } from "./evaluate-split";
+import type { MeanSd, RunSummary } from "./summarise-runs";
 
 export interface EvalReport {
   createdAt: string;
@@ -21,7 +22,10 @@ export interface EvalReport {
   truncation: number | null;
   /** which generated image is scored: Stage-I 64 px, or Stage-II 256 px box-downscaled to 64 px */
   scored: "stage1-64" | "stage2-256-downscaled";
+  /** the metrics of the first seed */
   splits: Record<string, SplitMetrics>;
+  /** with --repeats R: every seed's metrics and their mean ± sd */
+  repeats?: { seeds: number[]; runs: Record<string, SplitMetrics>[]; summary: RunSummary };
   timings: { generateSec: number; metricsSec: number; totalSec: number };
   notes: string[];
 }
@@ -33,6 +37,14 @@ const num = (x: number | null | undefined, d = 2) => (x === null || x === undefi
 function row(label: string, m: ConditionMetrics | null): string {
   if (!m) return `| ${label} | — | — | — | — |`;
   return `| ${label} | ${pct(m.rPrecision)} | ${num(m.frechet, 3)} | ${num(m.inceptionLike)} | ${pct(m.classAccuracy)} |`;
+}
+
+const ms = (x: MeanSd | undefined, f: (v: number | null) => string) =>
+  x ? `${f(x.mean)} ± ${f(x.sd)}` : "—";
+
+function summaryRow(label: string, s: RunSummary[string][keyof RunSummary[string]]): string {
+  if (!s) return `| ${label} | — | — | — | — |`;
+  return `| ${label} | ${ms(s.rPrecision, pct)} | ${ms(s.frechet, (v) => num(v, 3))} | ${ms(s.inceptionLike, num)} | ${ms(s.classAccuracy, pct)} |`;
 }
 
 export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): string {
@@ -59,6 +71,18 @@ export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): strin
       row("shuffled captions (floor)", m.shuffled),
       "",
     );
+    const sum = r.repeats?.summary[split];
+    if (r.repeats && sum)
+      lines.push(
+        `Mean ± sd over ${r.repeats.seeds.length} seeds (${r.repeats.seeds.join(", ")}):`,
+        "",
+        "| images | R-precision ↑ | Fréchet distance ↓ | Inception-like ↑ | class accuracy ↑ |",
+        "| --- | --- | --- | --- | --- |",
+        summaryRow("real (ceiling)", sum.real),
+        summaryRow("generated", sum.generated),
+        summaryRow("shuffled captions (floor)", sum.shuffled),
+        "",
+      );
   }
   lines.push(
     "## Reading the numbers",

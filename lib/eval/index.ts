@@ -29,6 +29,7 @@ export { type InceptionScore, inceptionScore, softmaxRows } from "./inception-sc
 export { classLoss, sameClassMask, sentenceMatchingLoss } from "./matching-loss";
 export { makeRPrecisionTrials, type RPrecisionResult, type RPrecisionTrial, rPrecision } from "./r-precision";
 export { classAvoidingPermutation, type PlanItem, planSplit, type SplitPlan } from "./split-plan";
+export { type MeanSd, meanSd, type RunSummary, summariseRuns } from "./summarise-runs";
 export { type SymmetricEigen, symmetricEigen, symmetricSqrt } from "./symmetric-eigen";
 export {
   classifierClasses,
