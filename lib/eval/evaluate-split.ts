@@ -1,0 +1,143 @@
+/**
+ * The numbers for one split: R-precision, Fréchet distance on the eval encoder's features, the Inception-like
+ * score and (for classes the classifier knows) class accuracy, for real images (ceiling), generated images,
+ * and the shuffled-caption floor.
+ */
+import type { LoadedDataset } from "../data";
+import { encodeImages, encodeTexts } from "./encode";
+import type { EvalNets } from "./eval-nets";
+import { frechetDistance, type GaussianFit, gaussianFit } from "./frechet-distance";
+import { inceptionScore, softmaxRows } from "./inception-score";
+import { type RPrecisionTrial, rPrecision } from "./r-precision";
+import type { SplitPlan } from "./split-plan";
+
+const PX = 64 * 64 * 3;
+
+export interface ConditionMetrics {
+  count: number;
+  /** top-1 of the true caption among 1 + k, in [0, 1] */
+  rPrecision: number;
+  /** against the split's reference real images; null for the floor (same images as "generated") */
+  frechet: number | null;
+  /** exp(E KL(p(y|x) ‖ p(y))) over the classifier's train+val classes; null for the floor */
+  inceptionLike: number | null;
+  /** argmax class = the caption's class; null when the split's classes are unknown to the classifier (test) */
+  classAccuracy: number | null;
+}
+
+export interface SplitMetrics {
+  split: string;
+  items: number;
+  referenceImages: number;
+  mismatched: number;
+  chance: number;
+  /** whether the classifier was trained on this split's classes (false for the class-disjoint test split) */
+  classesKnown: boolean;
+  real: ConditionMetrics;
+  generated: ConditionMetrics | null;
+  shuffled: ConditionMetrics | null;
+}
+
+export interface SplitContext {
+  nets: EvalNets;
+  classes: string[];
+  dataset: LoadedDataset;
+  plan: SplitPlan;
+  /** cached reference fit (computed on first use) */
+  referenceFit?: GaussianFit;
+}
+
+function gather(images: Uint8Array, records: number[]): Uint8Array {
+  const out = new Uint8Array(records.length * PX);
+  records.forEach((r, i) => {
+    out.set(images.subarray(r * PX, (r + 1) * PX), i * PX);
+  });
+  return out;
+}
+
+/** Text embeddings of every caption row the trials use, with the trials re-indexed into them. */
+function trialTexts(ctx: SplitContext): { text: Float32Array; trials: RPrecisionTrial[] } {
+  const emb = ctx.dataset.embeddings;
+  const T = ctx.dataset.manifest.textEncoder?.dim;
+  if (!emb || !T) throw new Error("the dataset has no caption embeddings");
+  const local = new Map<number, number>();
+  for (const t of ctx.plan.trials)
+    for (const row of t.candidates) if (!local.has(row)) local.set(row, local.size);
+  const sentences = new Float32Array(local.size * T);
+  for (const [row, j] of local) sentences.set(emb.subarray(row * T, (row + 1) * T), j * T);
+  const trials = ctx.plan.trials.map((t) => ({
+    image: t.image,
+    candidates: t.candidates.map((r) => local.get(r) as number),
+  }));
+  return { text: encodeTexts(ctx.nets, sentences), trials };
+}
+
+function conditionMetrics(
+  ctx: SplitContext,
+  images64: Uint8Array,
+  texts: { text: Float32Array; trials: RPrecisionTrial[] },
+  permutation?: number[],
+): ConditionMetrics {
+  const enc = encodeImages(ctx.nets, images64);
+  const E = ctx.nets.config.embDim;
+  const trials = permutation ? texts.trials.map((t, i) => ({ ...t, image: permutation[i] })) : texts.trials;
+  const rp = rPrecision(enc.embeddings, texts.text, E, trials).rPrecision;
+  if (permutation)
+    return { count: enc.count, rPrecision: rp, frechet: null, inceptionLike: null, classAccuracy: null };
+  const images = ctx.dataset.images[64] as Uint8Array;
+  ctx.referenceFit ??= gaussianFit(
+    encodeImages(ctx.nets, gather(images, ctx.plan.reference)).features,
+    ctx.nets.featureDim,
+  );
+  const frechet = frechetDistance(gaussianFit(enc.features, ctx.nets.featureDim), ctx.referenceFit);
+  const K = ctx.classes.length;
+  const probs = softmaxRows(enc.logits, K);
+  const index = new Map(ctx.classes.map((c, i) => [c, i]));
+  const known = ctx.plan.items.every((it) => index.has(it.cls));
+  let correct = 0;
+  ctx.plan.items.forEach((it, i) => {
+    let best = 0;
+    for (let j = 1; j < K; j++) if (probs[i * K + j] > probs[i * K + best]) best = j;
+    if (best === index.get(it.cls)) correct++;
+  });
+  return {
+    count: enc.count,
+    rPrecision: rp,
+    frechet,
+    inceptionLike: inceptionScore(probs, K).mean,
+    classAccuracy: known ? correct / ctx.plan.items.length : null,
+  };
+}
+
+/**
+ * Metrics of one split. `generated64` holds one [64, 64, 3] image per plan item (in plan order), generated from
+ * items[i].caption; without it only the real-image ceiling is computed.
+ */
+export function evaluateSplit(ctx: SplitContext, generated64?: Uint8Array): SplitMetrics {
+  const { plan } = ctx;
+  const images = ctx.dataset.images[64];
+  if (!images) throw new Error("the dataset has no 64 px images");
+  if (generated64 && generated64.length !== plan.items.length * PX)
+    throw new Error(`expected ${plan.items.length} generated images, got ${generated64.length / PX}`);
+  const texts = trialTexts(ctx);
+  const classes = new Set(ctx.classes);
+  const real = conditionMetrics(
+    ctx,
+    gather(
+      images,
+      plan.items.map((it) => it.record),
+    ),
+    texts,
+  );
+  return {
+    split: plan.split,
+    items: plan.items.length,
+    referenceImages: plan.reference.length,
+    mismatched: plan.trials[0].candidates.length - 1,
+    chance: 1 / plan.trials[0].candidates.length,
+    classesKnown: plan.items.every((it) => classes.has(it.cls)),
+    real,
+    generated: generated64 ? conditionMetrics(ctx, generated64, texts) : null,
+    shuffled: generated64 ? conditionMetrics(ctx, generated64, texts, plan.shuffle) : null,
+  };
+}

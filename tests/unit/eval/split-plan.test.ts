@@ -1,0 +1,85 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type LoadedDataset, loadDataset, writeSyntheticShapesDataset } from "@/lib/data";
+import { type EvalReport, formatEvalReport, planSplit } from "@/lib/eval";
+
+describe("planSplit", () => {
+  let ds: LoadedDataset;
+  beforeAll(async () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), "ganvas-eval-plan-")), "shapes");
+    await writeSyntheticShapesDataset(dir, { count: 120, dim: 8 });
+    ds = await loadDataset(dir);
+  });
+
+  it("takes disjoint caption items and reference images from the split, deterministically by seed", () => {
+    const plan = planSplit(ds, "train", { n: 30, seed: 3 });
+    expect(plan.items).toHaveLength(30);
+    const items = new Set(plan.items.map((it) => it.record));
+    expect(items.size).toBe(30);
+    expect(plan.reference.some((r) => items.has(r))).toBe(false);
+    expect(plan.items.length + plan.reference.length).toBe(
+      ds.records.filter((r) => r.split === "train").length,
+    );
+    for (const it of plan.items) {
+      const rec = ds.records[it.record];
+      expect(rec.split).toBe("train");
+      expect(rec.captions[it.captionRow - rec.embeddingOffset]).toBe(it.caption);
+    }
+    expect(planSplit(ds, "train", { n: 30, seed: 3 })).toEqual(plan);
+    expect(planSplit(ds, "train", { n: 30, seed: 4 }).items).not.toEqual(plan.items);
+  });
+
+  it("uses at most half of a small split for captions, so the reference is as large", () => {
+    const plan = planSplit(ds, "val", { n: 500 });
+    expect(plan.items).toHaveLength(6);
+    expect(plan.reference).toHaveLength(6);
+    expect(plan.trials.every((t) => t.candidates.length === 100)).toBe(true);
+  });
+});
+
+describe("formatEvalReport", () => {
+  it("renders one table per split with ceiling, generated and floor rows", () => {
+    const cond = { count: 10, rPrecision: 0.5, frechet: 1.25, inceptionLike: 3.5, classAccuracy: null };
+    const report: EvalReport = {
+      createdAt: "2026-01-01T00:00:00Z",
+      model: {
+        kind: "checkpoint",
+        dir: "x",
+        name: "run/step-1",
+        stage: 1,
+        step: 1,
+        engine: "tfjs",
+        datasetHash: "h",
+        textEncoderId: "t",
+      },
+      dataset: { dir: "d", name: "shapes", hash: "h" },
+      evalNets: { dir: "e", version: "v001", trainSeconds: 1 },
+      seed: 0,
+      n: 10,
+      truncation: null,
+      scored: "stage1-64",
+      splits: {
+        test: {
+          split: "test",
+          items: 10,
+          referenceImages: 10,
+          mismatched: 99,
+          chance: 0.01,
+          classesKnown: false,
+          real: cond,
+          generated: { ...cond, rPrecision: 0.125 },
+          shuffled: { ...cond, rPrecision: 0.01, frechet: null, inceptionLike: null },
+        },
+      },
+      timings: { generateSec: 1, metricsSec: 1, totalSec: 2 },
+      notes: [],
+    };
+    const md = formatEvalReport(report);
+    expect(md).toContain("## test split (classes never seen in training)");
+    expect(md).toContain("| real (ceiling) | 50.0% | 1.250 | 3.50 | — |");
+    expect(md).toContain("| generated | 12.5% | 1.250 | 3.50 | — |");
+    expect(md).toContain("| shuffled captions (floor) | 1.0% | — | — | — |");
+  });
+});
