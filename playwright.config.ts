@@ -58,6 +58,8 @@ export default defineConfig({
       GANVAS_SIGNIN_RATE_LIMIT: "1000/60",
       GANVAS_SIGNUP_RATE_LIMIT: "1000/60",
       GANVAS_LOG_LEVEL: "warn",
+      // the training worker the app starts exits soon after the suite is done
+      GANVAS_WORKER_IDLE_EXIT_SEC: "20",
     },
   },
 });

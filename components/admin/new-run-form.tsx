@@ -33,6 +33,7 @@ export function NewRunForm({ datasets, presets, stage1Runs, defaultDataset }: Pr
         preset,
         parentRunId: p?.stage === 2 ? f.get("parentRunId") || undefined : undefined,
         maxSteps: num("maxSteps"),
+        maxMinutes: num("maxMinutes"),
         batchSize: num("batchSize"),
         lr: num("lr"),
       }),
@@ -99,6 +100,17 @@ export function NewRunForm({ datasets, presets, stage1Runs, defaultDataset }: Pr
           min={1}
           required
           defaultValue={p?.name === "tiny" ? 60 : 2000}
+          className={input}
+        />
+      </label>
+      <label className="space-y-1.5 text-sm font-medium">
+        Time budget (minutes, optional)
+        <input
+          name="maxMinutes"
+          type="number"
+          min={0.1}
+          step="any"
+          placeholder="no limit"
           className={input}
         />
       </label>

@@ -26,6 +26,12 @@ export const newRunSchema = z
     /** stage-2 presets: the finished Stage-I run to build on */
     parentRunId: z.string().optional(),
     maxSteps: z.number().int().min(1).max(10_000_000),
+    /** optional time budget in minutes of training */
+    maxMinutes: z
+      .number()
+      .min(0.1, { error: "the time budget must be at least 0.1 minutes" })
+      .max(1_000_000)
+      .optional(),
     batchSize: z.number().int().min(1).max(256).optional(),
     lr: z.number().positive().max(0.1).optional(),
     klWeight: z.number().min(0).max(100).optional(),
@@ -44,6 +50,8 @@ export interface RunSummary {
   status: RunStatus;
   step: number;
   maxSteps: number | null;
+  timeBudgetSec: number | null;
+  trainedSec: number;
   etaSec: number | null;
   dir: string;
   error: string | null;
@@ -80,6 +88,8 @@ function toSummary(
     status: x.status,
     step: x.step,
     maxSteps: x.maxSteps,
+    timeBudgetSec: x.timeBudgetSec,
+    trainedSec: x.trainedSec,
     etaSec: x.etaSec,
     dir: x.dir,
     error: x.error,
@@ -167,6 +177,7 @@ export function createRun(viewer: Viewer | null, input: NewRun): RunSummary {
       config: cfg as unknown as Record<string, unknown>,
       status: "queued",
       maxSteps: input.maxSteps,
+      timeBudgetSec: input.maxMinutes ? Math.round(input.maxMinutes * 60) : null,
       dir: `runs/${id}`,
       createdBy: admin.id,
     })

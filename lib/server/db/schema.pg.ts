@@ -127,6 +127,10 @@ export const trainingRun = pgTable(
     }).notNull(),
     step: integer("step").notNull().default(0),
     maxSteps: integer("max_steps"),
+    /** time budget: the run completes when its training time (all sessions) reaches this many seconds */
+    timeBudgetSec: integer("time_budget_sec"),
+    /** seconds spent training over all sessions */
+    trainedSec: integer("trained_sec").notNull().default(0),
     /** folder relative to the data dir, e.g. "runs/<id>" */
     dir: text("dir").notNull(),
     /** continue from the run folder's latest checkpoint when the worker picks it up */

@@ -165,6 +165,9 @@ async function nextRun(workerSignal: AbortSignal): Promise<boolean> {
   const onWorkerStop = () => ac.abort();
   workerSignal.addEventListener("abort", onWorkerStop);
   let lastWrite = 0;
+  let budgetReached = false;
+  let trained = row.trainedSec;
+  const budgetSec = row.timeBudgetSec ?? Number.POSITIVE_INFINITY;
   let latestSample: string | null = null;
   const parent = row.parentRunId ? db().select().from(r).where(eq(r.id, row.parentRunId)).get() : null;
   try {
@@ -180,9 +183,17 @@ async function nextRun(workerSignal: AbortSignal): Promise<boolean> {
       onEvent: (e) => {
         if (e.type === "step") {
           const now = Date.now();
+          const trainedSec = row.trainedSec + e.elapsedSec;
+          trained = trainedSec;
+          if (trainedSec >= budgetSec && !budgetReached) {
+            budgetReached = true;
+            ac.abort();
+          }
           if (now - lastWrite > 1000) {
             lastWrite = now;
-            set({ step: e.step, etaSec: Math.round(e.etaSec) });
+            // with a time budget the ETA is whichever limit comes first
+            const eta = Math.min(e.etaSec, Math.max(0, budgetSec - trainedSec));
+            set({ step: e.step, etaSec: Math.round(eta), trainedSec: Math.round(trainedSec) });
             const want = db().select({ a: r.requestedAction }).from(r).where(eq(r.id, row.id)).get()?.a;
             if (want === "pause" || want === "cancel") ac.abort();
           }
@@ -206,7 +217,7 @@ async function nextRun(workerSignal: AbortSignal): Promise<boolean> {
     });
     const want = db().select({ a: r.requestedAction }).from(r).where(eq(r.id, row.id)).get()?.a;
     const status =
-      result.status === "done"
+      result.status === "done" || (budgetReached && want !== "cancel")
         ? "completed"
         : want === "cancel"
           ? "cancelled"
@@ -216,9 +227,14 @@ async function nextRun(workerSignal: AbortSignal): Promise<boolean> {
     set({
       status,
       step: result.step,
+      trainedSec: Math.round(trained),
       requestedAction: null,
       finishedAt: status === "completed" ? new Date() : null,
       etaSec: null,
+      error:
+        budgetReached && status === "completed"
+          ? `Stopped at its time budget (${Math.round((row.timeBudgetSec ?? 0) / 6) / 10} min).`
+          : null,
     });
     log(`run ${row.id} ${status} at step ${result.step}`);
   } catch (err) {

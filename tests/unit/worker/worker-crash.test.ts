@@ -131,3 +131,28 @@ describe("worker crash and resume", () => {
     expect(existsSync(path.join(runDir, "run.json"))).toBe(true);
   }, 240_000);
 });
+
+describe("time budget", () => {
+  it("completes a run when its training time reaches the budget, whatever its step budget", async () => {
+    const admin = {
+      id: server.listUsers({ id: "x", username: "x", role: "admin" })[0].id,
+      username: "root",
+      role: "admin" as const,
+    };
+    const [dataset] = await server.listDatasets(admin);
+    const run = server.createRun(admin, {
+      datasetId: dataset.id,
+      preset: "tiny",
+      maxSteps: 1_000_000,
+      maxMinutes: 0.2,
+    });
+    startWorker();
+    await until("completed", () => server.getRun(admin, run.id).status === "completed", 120_000);
+    const done = server.getRun(admin, run.id);
+    expect(done.error).toMatch(/time budget \(0\.2 min\)/);
+    expect(done.trainedSec).toBeGreaterThanOrEqual(12);
+    expect(done.trainedSec).toBeLessThan(40);
+    expect(done.step).toBeGreaterThan(0);
+    expect(done.step).toBeLessThan(1_000_000);
+  }, 150_000);
+});

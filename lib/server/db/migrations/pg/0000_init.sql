@@ -110,6 +110,8 @@ CREATE TABLE "training_run" (
 	"status" text NOT NULL,
 	"step" integer DEFAULT 0 NOT NULL,
 	"max_steps" integer,
+	"time_budget_sec" integer,
+	"trained_sec" integer DEFAULT 0 NOT NULL,
 	"dir" text NOT NULL,
 	"resume" boolean DEFAULT false NOT NULL,
 	"requested_action" text,
