@@ -271,9 +271,10 @@ function PromoteForm({
       />
       <button
         type="submit"
-        className="rounded-md bg-brand-600 px-2 py-1 text-xs font-medium text-white hover:bg-brand-700"
+        disabled={busy}
+        className="rounded-md bg-brand-600 px-2 py-1 text-xs font-medium text-white hover:bg-brand-700 disabled:opacity-60"
       >
-        Promote
+        {busy ? "Promoting…" : "Promote"}
       </button>
     </form>
   );
