@@ -13,6 +13,10 @@ import {
 
 const PX64 = 64 * 64 * 3;
 
+/** per-item vectors of length `width` → one [n, width] tensor */
+const matrix = (rows: Float32Array[], width: number) =>
+  tf.tensor2d(concatRows(rows, width), [rows.length, width]);
+
 export async function loadTfjsEngine(checkpointDir: string): Promise<GeneratorEngine> {
   await initBackend();
   const ckpt: LoadedCheckpoint = await loadCheckpoint(checkpointDir);
@@ -25,26 +29,17 @@ export async function loadTfjsEngine(checkpointDir: string): Promise<GeneratorEn
       const n = items.length;
       const img = tf.tidy(() => {
         const out = model.g1.apply(
-          tf.tensor2d(
-            concatRows(
-              items.map((i) => i.z),
-              zDim,
-            ),
-            [n, zDim],
+          matrix(
+            items.map((i) => i.z),
+            zDim,
           ),
-          tf.tensor2d(
-            concatRows(
-              items.map((i) => i.emb),
-              embDim,
-            ),
-            [n, embDim],
+          matrix(
+            items.map((i) => i.emb),
+            embDim,
           ),
-          tf.tensor2d(
-            concatRows(
-              items.map((i) => i.eps),
-              cDim,
-            ),
-            [n, cDim],
+          matrix(
+            items.map((i) => i.eps),
+            cDim,
           ),
           { training: false },
         );
@@ -72,19 +67,13 @@ export async function loadTfjsEngine(checkpointDir: string): Promise<GeneratorEn
               ),
               [n, 64, 64, 3],
             ),
-            tf.tensor2d(
-              concatRows(
-                items.map((i) => i.emb),
-                embDim,
-              ),
-              [n, embDim],
+            matrix(
+              items.map((i) => i.emb),
+              embDim,
             ),
-            tf.tensor2d(
-              concatRows(
-                items.map((i) => i.eps),
-                cDim,
-              ),
-              [n, cDim],
+            matrix(
+              items.map((i) => i.eps),
+              cDim,
             ),
             { training: false },
           ).image,
