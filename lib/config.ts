@@ -48,6 +48,15 @@ export const envSchema = z.object({
   GANVAS_AUTO_RESUME: bool.default(false),
   /** the worker process exits after this many idle seconds (the app starts it again when there is work) */
   GANVAS_WORKER_IDLE_EXIT_SEC: z.coerce.number().int().min(5, { error: "must be at least 5" }).default(600),
+  /** new training runs evaluate each checkpoint by default (the admin can change it per run) */
+  GANVAS_EVAL_ON_CHECKPOINT: bool.default(true),
+  /** captions per split scored when a checkpoint is evaluated (R-precision trials, Fréchet sample) */
+  GANVAS_EVAL_SAMPLES: z.coerce
+    .number()
+    .int()
+    .min(20, { error: "must be at least 20" })
+    .max(5000, { error: "must be at most 5000" })
+    .default(500),
   GANVAS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -98,6 +107,8 @@ function buildConfig(e: z.infer<typeof envSchema>) {
     logLevel: e.GANVAS_LOG_LEVEL,
     autoResume: e.GANVAS_AUTO_RESUME,
     workerIdleExitSec: e.GANVAS_WORKER_IDLE_EXIT_SEC,
+    evalOnCheckpoint: e.GANVAS_EVAL_ON_CHECKPOINT,
+    evalSamples: e.GANVAS_EVAL_SAMPLES,
     modelsDir: path.resolve("models"),
   };
 }

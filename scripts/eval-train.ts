@@ -1,22 +1,14 @@
 /**
  * Train the evaluation networks for a dataset (DAMSM-like image/text matching + classifier head) and save them
  * as a new version folder.
- *   npm run eval:train -- [--dataset data/datasets/emoji] [--out DIR | --inside-dataset] [--preset emoji]
+ *   npm run eval:train -- [--dataset data/datasets/emoji] [--out DIR | --inside-dataset] [--preset emoji|tiny (default: by dataset size)]
  *                         [--epochs N] [--seed S] [--n 500]
  * Default output: data/eval/<dataset name>/vNNN (--inside-dataset: <dataset>/eval/vNNN).
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadDataset } from "@/lib/data";
-import {
-  defaultEvalDir,
-  evalNetConfig,
-  evaluateSplit,
-  planSplit,
-  type SplitMetrics,
-  saveEvalNets,
-  trainEvalNets,
-} from "@/lib/eval";
+import { autoEvalNetPreset, buildEvalNets, defaultEvalDir } from "@/lib/eval";
 import { initBackend } from "@/lib/tensor";
 
 const { values: args } = parseArgs({
@@ -27,7 +19,7 @@ const { values: args } = parseArgs({
     },
     out: { type: "string" },
     "inside-dataset": { type: "boolean", default: false },
-    preset: { type: "string", default: "emoji" },
+    preset: { type: "string" },
     epochs: { type: "string" },
     seed: { type: "string" },
     n: { type: "string", default: "500" },
@@ -37,63 +29,36 @@ const { values: args } = parseArgs({
 const backend = await initBackend();
 const t0 = performance.now();
 const ds = await loadDataset(args.dataset as string, { sizes: [64] });
-const dim = ds.manifest.textEncoder?.dim;
-if (!dim) throw new Error(`${args.dataset} has no caption embeddings: build it with embeddings first.`);
-const config = evalNetConfig(args.preset as string, {
-  textDim: dim,
-  train: {
-    ...(args.epochs ? { epochs: Number(args.epochs) } : {}),
-    ...(args.seed ? { seed: Number(args.seed) } : {}),
-  },
-});
 const outDir =
   args.out ??
   defaultEvalDir(args.dataset as string, ds.manifest, {
     insideDataset: args["inside-dataset"],
   });
+const preset = args.preset ?? autoEvalNetPreset(ds);
 console.error(
-  `[eval:train] ${ds.manifest.name} (${ds.manifest.count} images, hash ${ds.manifest.hash}), preset ${config.preset}, ` +
-    `${config.train.epochs} epochs, batch ${config.train.batchSize} → ${outDir}`,
+  `[eval:train] ${ds.manifest.name} (${ds.manifest.count} images, hash ${ds.manifest.hash}), preset ${preset} → ${outDir}`,
 );
-const trained = await trainEvalNets({
+const built = await buildEvalNets({
   dataset: ds,
-  config,
-  logEvery: 20,
-  onLog: (e) =>
+  outDir,
+  preset,
+  epochs: args.epochs ? Number(args.epochs) : undefined,
+  seed: args.seed ? Number(args.seed) : undefined,
+  n: Number(args.n),
+  backend: backend.description,
+  onLog: (e, total) =>
     console.error(
-      `  step ${e.step} epoch ${e.epoch} loss ${e.loss.toFixed(3)} (match ${e.matchLoss.toFixed(3)}, class ${e.classLoss.toFixed(3)}) ${e.elapsedSec.toFixed(0)} s`,
+      `  step ${e.step}/${total} epoch ${e.epoch} loss ${e.loss.toFixed(3)} (match ${e.matchLoss.toFixed(3)}, class ${e.classLoss.toFixed(3)}) ${e.elapsedSec.toFixed(0)} s`,
     ),
 });
-
-// real-image ceiling right away, so the folder records what the nets can tell apart
-const metrics: Record<string, SplitMetrics> = {};
-for (const split of ["val", "test"] as const) {
-  if (!ds.records.some((r) => r.split === split)) continue;
-  const plan = planSplit(ds, split, { n: Number(args.n), seed: 0 });
-  metrics[split] = evaluateSplit({ nets: trained.nets, classes: trained.classes, dataset: ds, plan });
-  const m = metrics[split].real;
+for (const [split, m] of Object.entries(built.metrics)) {
+  const r = m.real;
   console.error(
-    `  ${split}: real R-precision ${(m.rPrecision * 100).toFixed(1)}% (chance ${(metrics[split].chance * 100).toFixed(0)}%), ` +
-      `Fréchet(real, real) ${m.frechet?.toFixed(3)}, IS-like ${m.inceptionLike?.toFixed(2)}` +
-      (m.classAccuracy === null ? "" : `, class accuracy ${(m.classAccuracy * 100).toFixed(1)}%`),
+    `  ${split}: real R-precision ${(r.rPrecision * 100).toFixed(1)}% (chance ${(m.chance * 100).toFixed(0)}%), ` +
+      `Fréchet(real, real) ${r.frechet?.toFixed(3)}, IS-like ${r.inceptionLike?.toFixed(2)}` +
+      (r.classAccuracy === null ? "" : `, class accuracy ${(r.classAccuracy * 100).toFixed(1)}%`),
   );
 }
-const saved = await saveEvalNets(
-  outDir,
-  trained.nets,
-  {
-    datasetName: ds.manifest.name,
-    datasetHash: ds.manifest.hash,
-    textEncoderId: ds.manifest.textEncoder?.id ?? null,
-    classes: trained.classes,
-    steps: trained.steps,
-    trainSeconds: Math.round(trained.seconds * 10) / 10,
-    backend: backend.description,
-    metrics: { seed: 0, n: Number(args.n), splits: metrics },
-  },
-  trained.log,
-);
-trained.nets.dispose();
 console.error(
-  `[eval:train] saved ${saved.dir} (${trained.steps} steps, training ${trained.seconds.toFixed(0)} s, total ${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+  `[eval:train] saved ${built.dir} (${built.steps} steps, batch ${built.config.train.batchSize}, training ${built.seconds.toFixed(0)} s, total ${((performance.now() - t0) / 1000).toFixed(0)} s)`,
 );

@@ -7,7 +7,7 @@
  *   npm run eval -- --model MODEL_VERSION_DIR | --checkpoint CHECKPOINT_OR_RUN_DIR
  *                   [--dataset data/datasets/emoji] [--eval-nets DIR | --inside-dataset] [--n 500] [--seed 0]
  *                   [--truncation T] [--repeats R: seeds S..S+R-1, mean ± sd in the report]
- *                   [--splits val,test] [--out DIR]
+ *                   [--splits val,test] [--out DIR] [--record: write the figures into the model's model.json]
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -15,18 +15,20 @@ import { parseArgs } from "node:util";
 import { loadDataset, type Split } from "@/lib/data";
 import {
   defaultEvalDir,
-  downscale4x,
   type EvalReport,
-  evaluateSplit,
+  evaluateGenerator,
   formatEvalReport,
+  generateForRows,
+  generatorMismatch,
   loadEvalNets,
+  openCheckpointGenerator,
+  openModelVersionGenerator,
   type PlanItem,
-  planSplit,
   type SplitMetrics,
+  summariseEval,
   summariseRuns,
 } from "@/lib/eval";
-import { loadGenerator, mixSeed, noiseFromSeed, readCheckpointState, resolveCheckpointDir } from "@/lib/gan";
-import { loadEngine, readModelVersionManifest } from "@/lib/serve";
+import { mixSeed } from "@/lib/gan";
 import { initBackend } from "@/lib/tensor";
 import { writeImageGrid } from "@/lib/train";
 
@@ -46,6 +48,8 @@ const { values: args } = parseArgs({
     splits: { type: "string", default: "val,test" },
     repeats: { type: "string", default: "1" },
     out: { type: "string" },
+    /** with --model: record the figures of the first seed in the version's model.json (its `metrics`) */
+    record: { type: "boolean", default: false },
   },
 });
 if (!args.model === !args.checkpoint) {
@@ -58,135 +62,14 @@ const truncation = args.truncation ? Number(args.truncation) : Infinity;
 const t0 = performance.now();
 await initBackend();
 
-// ---- the generator: (embeddings, noise) → 64 px uint8 images, whichever way the model is stored
-interface Gen {
-  kind: EvalReport["model"]["kind"];
-  dir: string;
-  name: string;
-  stage: 1 | 2;
-  step: number | null;
-  engine: string;
-  datasetHash: string | null;
-  textEncoderId: string;
-  embDim: number;
-  zDim: number;
-  cDim: number;
-  /** rows of [count, embDim] embeddings + [count, zDim]/[count, cDim] noise → [count, 64, 64, 3] */
-  run(emb: Float32Array, z: Float32Array, eps: Float32Array, count: number): Promise<Uint8Array>;
-  dispose(): Promise<void>;
-}
-
-async function openModelVersion(dir: string): Promise<Gen> {
-  const manifest = await readModelVersionManifest(dir);
-  const engine = await loadEngine(dir);
-  const state = await readCheckpointState(path.join(dir, "checkpoint")).catch(() => null);
-  const { embDim, zDim, cDim, hasStage2 } = engine.info;
-  return {
-    kind: "model-version",
-    dir,
-    name: manifest.name,
-    stage: hasStage2 ? 2 : 1,
-    step: state?.step ?? null,
-    engine: engine.info.kind,
-    datasetHash: state?.datasetHash ?? null,
-    textEncoderId: engine.info.textEncoderId,
-    embDim,
-    zDim,
-    cDim,
-    async run(emb, z, eps, count) {
-      const items = Array.from({ length: count }, (_, i) => ({
-        emb: emb.subarray(i * embDim, (i + 1) * embDim),
-        z: z.subarray(i * zDim, (i + 1) * zDim),
-        eps: eps.subarray(i * cDim, (i + 1) * cDim),
-      }));
-      const s1 = await engine.stage1(items);
-      if (!hasStage2) return concat(s1.map((o) => o.rgb64));
-      const big: Uint8Array[] = [];
-      for (let i = 0; i < s1.length; i += 4)
-        big.push(...(await engine.stage2(s1.slice(i, i + 4).map((o) => o.next))));
-      return downscale4x(concat(big), 256);
-    },
-    dispose: () => engine.dispose(),
-  };
-}
-
-async function openCheckpoint(p: string): Promise<Gen> {
-  const dir = await resolveCheckpointDir(p);
-  const g = await loadGenerator(dir);
-  const { state } = g.checkpoint;
-  const { embDim, zDim, cDim } = state.config;
-  const stage2 = !!g.checkpoint.model.g2;
-  return {
-    kind: "checkpoint",
-    dir,
-    // "<run>/step-000200" for a checkpoint inside a run folder
-    name:
-      path.basename(path.dirname(dir)) === "checkpoints"
-        ? `${path.basename(path.dirname(path.dirname(dir)))}/${path.basename(dir)}`
-        : path.basename(dir),
-    stage: stage2 ? 2 : 1,
-    step: state.step,
-    engine: "tfjs",
-    datasetHash: state.datasetHash,
-    textEncoderId: state.textEncoderId,
-    embDim,
-    zDim,
-    cDim,
-    async run(emb, z, eps) {
-      const out = g.generate({ embeddings: emb, noise: { z, eps } });
-      return out.images256 ? downscale4x(out.images256, 256) : out.images64;
-    },
-    dispose: async () => g.dispose(),
-  };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** One image per caption row; noise row i comes from mixSeed(noiseSeed, i), so results do not depend on batching. */
-async function generateFor(
-  gen: Gen,
-  embeddings: Float32Array,
-  rows: number[],
-  noiseSeed: number,
-): Promise<Uint8Array> {
-  const { embDim, zDim, cDim } = gen;
-  const noise = noiseFromSeed(noiseSeed, rows.length, zDim, cDim, truncation);
-  const parts: Uint8Array[] = [];
-  for (let lo = 0; lo < rows.length; lo += 32) {
-    const batch = rows.slice(lo, lo + 32);
-    const emb = new Float32Array(batch.length * embDim);
-    batch.forEach((r, i) => {
-      emb.set(embeddings.subarray(r * embDim, (r + 1) * embDim), i * embDim);
-    });
-    parts.push(
-      await gen.run(
-        emb,
-        noise.z.subarray(lo * zDim, (lo + batch.length) * zDim),
-        noise.eps.subarray(lo * cDim, (lo + batch.length) * cDim),
-        batch.length,
-      ),
-    );
-  }
-  return concat(parts);
-}
-
 // ---- load everything and check it fits together
 const ds = await loadDataset(args.dataset as string, { sizes: [64] });
-const gen = args.model ? await openModelVersion(args.model) : await openCheckpoint(args.checkpoint as string);
-const dsEncoder = ds.manifest.textEncoder;
-if (!ds.embeddings || !dsEncoder) throw new Error(`${args.dataset} has no caption embeddings.`);
-if (dsEncoder.id !== gen.textEncoderId || dsEncoder.dim !== gen.embDim)
-  throw new Error(
-    `The model expects ${gen.embDim}-d embeddings from ${gen.textEncoderId}; the dataset has ${dsEncoder.dim}-d from ${dsEncoder.id}.`,
-  );
+const gen = args.model
+  ? await openModelVersionGenerator(args.model)
+  : await openCheckpointGenerator(args.checkpoint as string);
+const problem = generatorMismatch(gen, ds);
+if (problem) throw new Error(problem);
+const dsEncoder = ds.manifest.textEncoder as NonNullable<typeof ds.manifest.textEncoder>;
 const evalNetsDir =
   args["eval-nets"] ??
   defaultEvalDir(args.dataset as string, ds.manifest, { insideDataset: args["inside-dataset"] });
@@ -217,32 +100,28 @@ let testGenerated: Uint8Array | null = null;
 for (let rep = 0; rep < repeats; rep++) {
   const runSeed = seed + rep;
   const splits: Record<string, SplitMetrics> = {};
-  for (const split of (args.splits as string).split(",") as Split[]) {
-    if (!ds.records.some((r) => r.split === split)) continue;
-    const plan = planSplit(ds, split, { n, seed: runSeed });
-    let t = performance.now();
-    const generated = await generateFor(
-      gen,
-      ds.embeddings,
-      plan.items.map((it) => it.captionRow),
-      mixSeed(runSeed, split),
-    );
-    generateSec += (performance.now() - t) / 1000;
-    t = performance.now();
-    splits[split] = evaluateSplit(
-      { nets: evalNets.nets, classes: evalNets.manifest.classes, dataset: ds, plan },
-      generated,
-    );
-    metricsSec += (performance.now() - t) / 1000;
-    const m = splits[split];
+  const done = await evaluateGenerator({
+    gen,
+    dataset: ds,
+    evalNets,
+    splits: (args.splits as string).split(",") as Split[],
+    n,
+    seed: runSeed,
+    truncation,
+  });
+  for (const [split, r] of Object.entries(done)) {
+    splits[split] = r.metrics;
+    generateSec += r.generateSec;
+    metricsSec += r.metricsSec;
+    const m = r.metrics;
     console.error(
       `  seed ${runSeed} ${split}: R-precision real ${pct(m.real.rPrecision)} / generated ${pct(m.generated?.rPrecision)} / shuffled ${pct(m.shuffled?.rPrecision)}; ` +
         `Fréchet real ${m.real.frechet?.toFixed(3)} / generated ${m.generated?.frechet?.toFixed(3)}; ` +
         `IS-like real ${m.real.inceptionLike?.toFixed(2)} / generated ${m.generated?.inceptionLike?.toFixed(2)}`,
     );
     if (rep === 0 && (split === "test" || !testGenerated)) {
-      testItems = plan.items;
-      testGenerated = generated;
+      testItems = r.items;
+      testGenerated = r.generated;
     }
   }
   runs.push(splits);
@@ -259,11 +138,12 @@ const gridItems = testItems
   .filter(({ it }) => !seen.has(it.cls) && seen.add(it.cls))
   .slice(0, 8);
 const cols = 6;
-const extra = await generateFor(
+const extra = await generateForRows(
   gen,
-  ds.embeddings,
+  ds.embeddings as Float32Array,
   gridItems.flatMap(({ it }) => Array(cols - 2).fill(it.captionRow)),
   mixSeed(seed, "grid"),
+  truncation,
 );
 const tiles64 = new Uint8Array(gridItems.length * cols * PX);
 gridItems.forEach(({ it, i }, r) => {
@@ -325,6 +205,19 @@ const report: EvalReport = {
 };
 await fs.writeFile(path.join(outDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
 await fs.writeFile(path.join(outDir, "report.md"), formatEvalReport(report));
+if (args.record) {
+  if (gen.kind !== "model-version") throw new Error("--record needs --model (a model version folder).");
+  const file = path.join(gen.dir, "model.json");
+  const manifest = JSON.parse(await fs.readFile(file, "utf8")) as Record<string, unknown>;
+  manifest.metrics = summariseEval(runs[0], {
+    n,
+    seed,
+    evalNets: evalNets.manifest.version,
+    seconds: Math.round(report.timings.totalSec * 10) / 10,
+  });
+  await fs.writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  console.error(`[eval] recorded the figures in ${file}`);
+}
 evalNets.nets.dispose();
 await gen.dispose();
 console.error(

@@ -10,9 +10,11 @@ interface Props {
   presets: { name: string; stage: number; batchSize: number; lr: number }[];
   stage1Runs: { id: string; label: string }[];
   defaultDataset?: string;
+  /** GANVAS_EVAL_ON_CHECKPOINT */
+  evalDefault?: boolean;
 }
 
-export function NewRunForm({ datasets, presets, stage1Runs, defaultDataset }: Props) {
+export function NewRunForm({ datasets, presets, stage1Runs, defaultDataset, evalDefault = true }: Props) {
   const router = useRouter();
   const [preset, setPreset] = useState(presets.find((p) => p.name === "stage1-64")?.name ?? presets[0]?.name);
   const [error, setError] = useState<string | null>(null);
@@ -36,6 +38,8 @@ export function NewRunForm({ datasets, presets, stage1Runs, defaultDataset }: Pr
         maxMinutes: num("maxMinutes"),
         batchSize: num("batchSize"),
         lr: num("lr"),
+        checkpointEvery: num("checkpointEvery"),
+        evalOnCheckpoint: f.get("evalOnCheckpoint") === "on",
       }),
     });
     setBusy(false);
@@ -135,6 +139,20 @@ export function NewRunForm({ datasets, presets, stage1Runs, defaultDataset }: Pr
           placeholder={String(p?.lr ?? "")}
           className={input}
         />
+      </label>
+      <label className="space-y-1.5 text-sm font-medium">
+        Checkpoint every (steps)
+        <input
+          name="checkpointEvery"
+          type="number"
+          min={1}
+          placeholder="a tenth of the steps, at most 500"
+          className={input}
+        />
+      </label>
+      <label className="flex items-center gap-2 self-end pb-2 text-sm font-medium">
+        <input name="evalOnCheckpoint" type="checkbox" defaultChecked={evalDefault} className="size-4" />
+        Evaluate each checkpoint (needs the dataset&apos;s evaluation networks)
       </label>
       <div className="flex items-end">
         <Button type="submit" disabled={busy}>

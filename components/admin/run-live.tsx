@@ -26,10 +26,37 @@ interface StepEvent {
   etaSec: number;
   elapsedSec: number;
 }
+interface SplitFigures {
+  items: number;
+  chance: number;
+  real: { rPrecision: number; frechet: number | null; inceptionLike: number | null };
+  generated: { rPrecision: number; frechet: number | null; inceptionLike: number | null };
+  shuffled: { rPrecision: number } | null;
+}
+interface EvalSummary {
+  n: number;
+  evalNets: string;
+  seconds: number;
+  splits: Record<string, SplitFigures>;
+}
+interface CheckpointFile {
+  step: number;
+  dir: string;
+  sample: string | null;
+  bytes: number;
+  evalStatus: "queued" | "running" | "done" | "failed" | null;
+  evalError: string | null;
+  metrics: EvalSummary | null;
+}
 interface Files {
   sample: string | null;
-  checkpoints: { step: number; dir: string; sample: string | null; bytes: number }[];
+  checkpoints: CheckpointFile[];
+  evaluated: { step: number; metrics: EvalSummary }[];
 }
+
+const pct = (x: number | null | undefined) => (x == null ? "—" : `${(x * 100).toFixed(1)}%`);
+/** the split the console leads with: val (classes seen in training) when there is one */
+const mainSplit = (m: EvalSummary) => m.splits.val ?? Object.values(m.splits)[0];
 
 const fmtDuration = (s: number) =>
   s >= 3600
@@ -52,7 +79,7 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
   const router = useRouter();
   const [run, setRun] = useState<RunState>(initial);
   const [steps, setSteps] = useState<StepEvent[]>([]);
-  const [files, setFiles] = useState<Files>({ sample: null, checkpoints: [] });
+  const [files, setFiles] = useState<Files>({ sample: null, checkpoints: [], evaluated: [] });
   const [error, setError] = useState<string | null>(null);
   const [connected, setConnected] = useState(false);
 
@@ -84,6 +111,28 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
         }));
     return { xs, main: keys(["d", "g", "kl"]), parts: keys(["dReal", "dWrong", "dFake", "gAdv"]) };
   }, [steps]);
+  const quality = useMemo(() => {
+    const ev = files.evaluated;
+    const split = (name: string) => ev.map((e) => e.metrics.splits[name]?.generated.rPrecision ?? null);
+    const series = [
+      {
+        label: "val generated",
+        color: "#7c3aed",
+        values: split("val").map((v) => (v == null ? null : v * 100)),
+      },
+      {
+        label: "test generated",
+        color: "#0ea5e9",
+        values: split("test").map((v) => (v == null ? null : v * 100)),
+      },
+      {
+        label: "val real (ceiling)",
+        color: "#10b981",
+        values: ev.map((e) => (e.metrics.splits.val ? e.metrics.splits.val.real.rPrecision * 100 : null)),
+      },
+    ].filter((s) => s.values.some((v) => v != null));
+    return { xs: ev.map((e) => e.step), series };
+  }, [files.evaluated]);
 
   async function act(url: string, body: unknown) {
     setError(null);
@@ -98,7 +147,7 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
     return res.ok;
   }
 
-  const pct = run.maxSteps ? Math.min(100, (run.step / run.maxSteps) * 100) : 0;
+  const done = run.maxSteps ? Math.min(100, (run.step / run.maxSteps) * 100) : 0;
   return (
     <div className="space-y-6">
       {error && <Alert testId="run-action-error">{error}</Alert>}
@@ -131,12 +180,15 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
         <div
           className="h-3 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
           role="progressbar"
-          aria-valuenow={Math.round(pct)}
+          aria-valuenow={Math.round(done)}
           aria-valuemin={0}
           aria-valuemax={100}
           aria-label="Training progress"
         >
-          <div className="h-full bg-brand-600 transition-[width] duration-500" style={{ width: `${pct}%` }} />
+          <div
+            className="h-full bg-brand-600 transition-[width] duration-500"
+            style={{ width: `${done}%` }}
+          />
         </div>
         {run.error && <p className="text-sm text-red-600 dark:text-red-400">{run.error}</p>}
         <div className="flex flex-wrap gap-2">
@@ -192,6 +244,13 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
         </section>
       </div>
 
+      {quality.xs.length > 0 && (
+        <section className="space-y-2">
+          <h3 className="font-semibold">Quality over steps (R-precision, %)</h3>
+          <LossChart title="r-precision" steps={quality.xs} series={quality.series} />
+        </section>
+      )}
+
       <section className="space-y-2">
         <h3 className="font-semibold">Checkpoints</h3>
         {files.checkpoints.length === 0 ? (
@@ -207,6 +266,7 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
               >
                 <span className="font-mono text-sm">step {c.step}</span>
                 <span className="text-xs text-zinc-500">{(c.bytes / 1e6).toFixed(1)} MB</span>
+                <CheckpointEval runId={run.id} c={c} act={act} />
                 {c.sample && (
                   <a
                     className="text-xs text-brand-600 hover:underline"
@@ -277,5 +337,57 @@ function PromoteForm({
         {busy ? "Promoting…" : "Promote"}
       </button>
     </form>
+  );
+}
+
+function CheckpointEval({
+  runId,
+  c,
+  act,
+}: {
+  runId: string;
+  c: CheckpointFile;
+  act: (u: string, b: unknown) => Promise<boolean>;
+}) {
+  const [busy, setBusy] = useState(false);
+  if (c.evalStatus === "queued" || c.evalStatus === "running")
+    return (
+      <span className="text-xs text-zinc-500" data-testid="checkpoint-eval-busy">
+        {c.evalStatus === "queued" ? "evaluation waiting for the worker…" : "evaluating…"}
+      </span>
+    );
+  const m = c.metrics && c.evalStatus === "done" ? mainSplit(c.metrics) : null;
+  const name = c.metrics ? (Object.entries(c.metrics.splits).find(([, v]) => v === m)?.[0] ?? "") : "";
+  return (
+    <span className="flex flex-wrap items-center gap-2 text-xs">
+      {m && c.metrics && (
+        <span
+          data-testid="checkpoint-metrics"
+          title={`eval nets ${c.metrics.evalNets}, ${m.items} captions, ${c.metrics.seconds} s`}
+          className="rounded-md bg-zinc-100 px-2 py-0.5 font-mono dark:bg-zinc-800"
+        >
+          {name} R-precision {pct(m.generated.rPrecision)} (real {pct(m.real.rPrecision)}, chance{" "}
+          {pct(m.chance)}) · Fréchet {m.generated.frechet?.toFixed(0) ?? "—"} (real{" "}
+          {m.real.frechet?.toFixed(0) ?? "—"}) · IS-like {m.generated.inceptionLike?.toFixed(1) ?? "—"}
+        </span>
+      )}
+      {c.evalStatus === "failed" && (
+        <span className="text-red-600 dark:text-red-400" data-testid="checkpoint-eval-error">
+          evaluation failed: {c.evalError}
+        </span>
+      )}
+      <button
+        type="button"
+        disabled={busy}
+        className="text-brand-600 hover:underline disabled:opacity-60"
+        onClick={async () => {
+          setBusy(true);
+          await act(`/api/admin/runs/${runId}/evaluate`, { step: c.step });
+          setBusy(false);
+        }}
+      >
+        {m ? "re-evaluate" : "evaluate"}
+      </button>
+    </span>
   );
 }

@@ -3,6 +3,12 @@
  * classifier head) and the metrics they give: R-precision, a Fréchet distance on the encoder's features (FID-like),
  * an Inception-like score, always beside the same numbers for real images and for shuffled captions.
  */
+export {
+  autoEvalNetPreset,
+  type BuildEvalNetsOptions,
+  buildEvalNets,
+  evalUnsupportedReason,
+} from "./build-eval-nets";
 export { downscale4x, type EncodedImages, encodeImages, encodeTexts, imageBatch } from "./encode";
 export {
   EVAL_NET_PRESETS,
@@ -23,6 +29,18 @@ export {
 } from "./eval-net-folder";
 export { EvalNets } from "./eval-nets";
 export { type EvalReport, formatEvalReport } from "./eval-report";
+export {
+  concatBytes,
+  type EvalGenerator,
+  type EvalSummary,
+  evaluateGenerator,
+  generateForRows,
+  generatorMismatch,
+  openCheckpointGenerator,
+  openModelVersionGenerator,
+  type SplitRun,
+  summariseEval,
+} from "./evaluate-model";
 export { type ConditionMetrics, evaluateSplit, type SplitContext, type SplitMetrics } from "./evaluate-split";
 export { frechetDistance, type GaussianFit, gaussianFit } from "./frechet-distance";
 export { type InceptionScore, inceptionScore, softmaxRows } from "./inception-score";

@@ -26,7 +26,6 @@ export async function loadTfjsEngine(checkpointDir: string): Promise<GeneratorEn
     info: { kind: "tfjs", embDim, zDim, cDim, hasStage2: !!model.g2, textEncoderId: state.textEncoderId },
 
     async stage1(items: Stage1Item[]): Promise<Stage1Output[]> {
-      const n = items.length;
       const img = tf.tidy(() => {
         const out = model.g1.apply(
           matrix(

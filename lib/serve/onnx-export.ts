@@ -62,6 +62,8 @@ export interface ModelVersionFolderOptions extends GraphOptions {
   name?: string;
   /** extra provenance for model.json's `source` */
   source?: Record<string, unknown>;
+  /** evaluation figures of the checkpoint (lib/eval EvalSummary) for model.json's `metrics` */
+  metrics?: Record<string, unknown>;
 }
 
 /** Write a complete model version folder (layout in model-version-folder.ts); returns its manifest. */
@@ -94,6 +96,7 @@ export async function writeModelVersionFolder(
         onnxSha256: exported.sha256,
         ...opts.source,
       },
+      ...(opts.metrics ? { metrics: opts.metrics } : {}),
     };
     await fs.writeFile(path.join(opts.out, "model.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;

@@ -26,6 +26,15 @@ export {
   registerDatasetFolders,
 } from "./dal/datasets";
 export {
+  type CheckpointView,
+  type EvalNetsInfo,
+  evalNetsDirFor,
+  evalNetsInfo,
+  requestCheckpointEval,
+  requestEvalNets,
+  runCheckpointsView,
+} from "./dal/eval-nets";
+export {
   createImage,
   deleteImage,
   ftsQuery,

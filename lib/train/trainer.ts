@@ -49,6 +49,11 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** how many checkpoint folders to keep (default 5) */
   keepCheckpoints?: number;
+  /**
+   * Awaited after each checkpoint is written (e.g. to evaluate it). Its time is left out of the run's elapsed
+   * time and images/s.
+   */
+  afterCheckpoint?: (c: { step: number; dir: string }) => Promise<void>;
   /** data-parallel shards over worker_threads (default 1: main thread only, bit-exact resume) */
   workers?: number;
 }
@@ -219,6 +224,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         opts.keepCheckpoints ?? 5,
       );
       await emit({ type: "checkpoint", step, dir, time: now() });
+      if (opts.afterCheckpoint) {
+        const t = Date.now();
+        await opts.afterCheckpoint({ step, dir });
+        // the hook's time is not training time
+        started += Date.now() - t;
+        windowStart += Date.now() - t;
+      }
       return dir;
     };
     const sample = async () => {
@@ -234,7 +246,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     );
     const bar = opts.progressBar ? new ProgressBar(maxSteps) : null;
     dp = (opts.workers ?? 1) > 1 ? await DataParallel.start(config, opts.workers ?? 1, backend.choice) : null;
-    const started = Date.now();
+    let started = Date.now();
     let windowStart = Date.now();
     let windowSteps = 0;
     let lastCheckpointStep = saved?.step ?? -1;

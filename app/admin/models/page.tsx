@@ -1,4 +1,5 @@
 import { ActivateButton } from "@/components/admin/activate-button";
+import { type MetricsLike, MetricsLine } from "@/components/admin/metrics-line";
 import { StatusBadge } from "@/components/admin/status-badge";
 import { listModelVersions, pageAdmin } from "@/lib/server";
 
@@ -40,6 +41,12 @@ export default async function ModelsPage() {
                 {!v.isActive && (
                   <ActivateButton id={v.id} label={v.promotedAt ? "Roll back to this" : "Activate"} />
                 )}
+              </span>
+              <span className="basis-full">
+                <MetricsLine
+                  metrics={v.card.metrics as MetricsLike | undefined}
+                  testId={`metrics-${v.name}`}
+                />
               </span>
             </li>
           );

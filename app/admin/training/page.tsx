@@ -2,6 +2,7 @@ import Link from "next/link";
 import { AutoRefresh } from "@/components/admin/auto-refresh";
 import { NewRunForm } from "@/components/admin/new-run-form";
 import { StatusBadge } from "@/components/admin/status-badge";
+import { config } from "@/lib/config";
 import { PRESETS } from "@/lib/gan";
 import { CONSOLE_PRESETS, listDatasets, listRuns, pageAdmin } from "@/lib/server";
 
@@ -39,6 +40,7 @@ export default async function TrainingPage({
           presets={presets}
           stage1Runs={stage1Runs}
           defaultDataset={sp.dataset}
+          evalDefault={config().evalOnCheckpoint}
         />
       </section>
       <section className="space-y-3">

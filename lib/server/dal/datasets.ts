@@ -33,6 +33,8 @@ export interface DatasetSummary {
   contentHash: string | null;
   report: Record<string, unknown> | null;
   error: string | null;
+  evalNetsStatus: "queued" | "training" | "failed" | null;
+  evalNetsError: string | null;
   createdAt: string;
 }
 
@@ -47,6 +49,8 @@ const toSummary = (r: typeof ds.$inferSelect): DatasetSummary => ({
   contentHash: r.contentHash,
   report: r.report,
   error: r.error,
+  evalNetsStatus: r.evalNetsStatus,
+  evalNetsError: r.evalNetsError,
   createdAt: r.createdAt.toISOString(),
 });
 

@@ -52,17 +52,22 @@ export async function ensureShippedVersions(): Promise<void> {
   const d = db();
   for (const { dir, manifest } of shipped) {
     const rel = `${SHIPPED_MODELS_DIR}/${path.basename(dir)}`;
-    d.insert(mv)
-      .values({
-        id: randomUUID(),
-        name: manifest.name,
-        dir: rel,
-        textEncoderId: manifest.textEncoderId,
-        card: { ...manifest, shipped: true },
-        isActive: false,
-      })
-      .onConflictDoNothing()
-      .run();
+    const card = { ...manifest, shipped: true };
+    const known = d.select().from(mv).where(eq(mv.name, manifest.name)).get();
+    // a shipped version's card follows its model.json (new metrics after re-evaluation, say)
+    if (known?.dir === rel) d.update(mv).set({ card }).where(eq(mv.id, known.id)).run();
+    else if (!known)
+      d.insert(mv)
+        .values({
+          id: randomUUID(),
+          name: manifest.name,
+          dir: rel,
+          textEncoderId: manifest.textEncoderId,
+          card,
+          isActive: false,
+        })
+        .onConflictDoNothing()
+        .run();
   }
   const active = d.select({ id: mv.id }).from(mv).where(eq(mv.isActive, true)).get();
   if (!active) {

@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { config } from "../../config";
 import { AppError } from "../../errors";
+import type { EvalSummary } from "../../eval";
 import type { GanConfig } from "../../gan";
 import { readCheckpointState } from "../../gan";
 import { type ModelVersionManifest, writeModelVersionFolder } from "../../serve";
@@ -68,6 +69,12 @@ export async function promoteCheckpoint(
       lastLosses: last?.losses ?? null,
     },
   };
+  const checkpointRow = db()
+    .select()
+    .from(tables.checkpoint)
+    .where(eq(tables.checkpoint.id, `${runId}:${input.step}`))
+    .get();
+  const metrics = checkpointRow?.evalStatus === "done" ? (checkpointRow.metrics ?? undefined) : undefined;
   const rel = `models/${input.name}`;
   const outDir = path.join(config().dataDir, rel);
   // build the folder under a temporary name, then rename: a crash never leaves half a model version
@@ -78,6 +85,7 @@ export async function promoteCheckpoint(
       out: tmp,
       name: input.name,
       source: manifest.source,
+      metrics,
     });
     if (ckpt.sample) await fs.copyFile(path.join(runDir, ckpt.sample), path.join(tmp, "samples.png"));
     await fs.writeFile(path.join(tmp, "MODEL_CARD.md"), modelCard(written, state.config));
@@ -87,11 +95,6 @@ export async function promoteCheckpoint(
     throw err;
   }
   const id = randomUUID();
-  const checkpointRow = db()
-    .select()
-    .from(tables.checkpoint)
-    .where(eq(tables.checkpoint.id, `${runId}:${input.step}`))
-    .get();
   try {
     db()
       .insert(tables.modelVersion)
@@ -101,7 +104,7 @@ export async function promoteCheckpoint(
         checkpointId: checkpointRow?.id ?? null,
         dir: rel,
         textEncoderId: state.textEncoderId,
-        card: { ...manifest, config: state.config },
+        card: { ...manifest, config: state.config, ...(metrics ? { metrics } : {}) },
         promotedBy: admin.id,
       })
       .run();
@@ -130,6 +133,24 @@ A Ganvas StackGAN model version: Stage-I${m.stage === 2 ? " + Stage-II (256 px)"
 | last losses | ${src.lastLosses ? JSON.stringify(src.lastLosses) : "unknown"} |
 | promoted | ${m.createdAt} from run ${src.runId} |
 
+${metricsTable(m.metrics as EvalSummary | undefined)}
 \`samples.png\` is the fixed-seed sample grid of this checkpoint; \`model.json\` has the full record.
+`;
+}
+
+/** The evaluation figures of a model card, beside the real-image ceiling and the shuffled-caption floor. */
+export function metricsTable(m: EvalSummary | undefined): string {
+  if (!m) return "No evaluation: evaluate the checkpoint before promoting it to record its metrics here.\n";
+  const pct = (x: number | null | undefined) => (x == null ? "—" : `${(x * 100).toFixed(1)}%`);
+  const num = (x: number | null | undefined, d = 1) => (x == null ? "—" : x.toFixed(d));
+  const rows = Object.entries(m.splits).map(
+    ([split, s]) =>
+      `| ${split} | ${pct(s.generated.rPrecision)} | ${pct(s.real.rPrecision)} | ${pct(s.shuffled?.rPrecision)} | ${num(s.generated.frechet)} | ${num(s.real.frechet)} | ${num(s.generated.inceptionLike, 2)} | ${num(s.real.inceptionLike, 2)} |`,
+  );
+  return `## Evaluation (eval nets ${m.evalNets}, ${m.n} captions per split, seed ${m.seed})
+
+| split | R-precision generated | real (ceiling) | shuffled (floor) | Fréchet generated | real | IS-like generated | real |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${rows.join("\n")}
 `;
 }

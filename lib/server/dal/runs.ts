@@ -37,6 +37,8 @@ export const newRunSchema = z
     klWeight: z.number().min(0).max(100).optional(),
     sampleEvery: z.number().int().min(1).max(1_000_000).optional(),
     checkpointEvery: z.number().int().min(1).max(1_000_000).optional(),
+    /** score each checkpoint when it is made (default GANVAS_EVAL_ON_CHECKPOINT) */
+    evalOnCheckpoint: z.boolean().optional(),
   })
   .strict();
 export type NewRun = z.infer<typeof newRunSchema>;
@@ -56,6 +58,7 @@ export interface RunSummary {
   dir: string;
   error: string | null;
   requestedAction: string | null;
+  evalOnCheckpoint: boolean;
   config: Record<string, unknown>;
   createdAt: string;
   startedAt: string | null;
@@ -94,6 +97,7 @@ function toSummary(
     dir: x.dir,
     error: x.error,
     requestedAction: x.requestedAction,
+    evalOnCheckpoint: x.evalOnCheckpoint,
     config: x.config,
     createdAt: x.createdAt.toISOString(),
     startedAt: x.startedAt?.toISOString() ?? null,
@@ -179,6 +183,7 @@ export function createRun(viewer: Viewer | null, input: NewRun): RunSummary {
       maxSteps: input.maxSteps,
       timeBudgetSec: input.maxMinutes ? Math.round(input.maxMinutes * 60) : null,
       dir: `runs/${id}`,
+      evalOnCheckpoint: input.evalOnCheckpoint ?? config().evalOnCheckpoint,
       createdBy: admin.id,
     })
     .run();

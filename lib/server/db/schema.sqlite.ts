@@ -98,6 +98,9 @@ export const dataset = sqliteTable("dataset", {
   /** what the worker must do to build it: {kind: "upload"|"path"|"builtin", format?, src?} */
   importSpec: json<Record<string, unknown>>("import_spec"),
   error: text("error"),
+  /** a job for the worker: train this dataset's evaluation networks (null when none is asked for) */
+  evalNetsStatus: text("eval_nets_status", { enum: ["queued", "training", "failed"] }),
+  evalNetsError: text("eval_nets_error"),
   createdBy: text("created_by").references(() => user.id, { onDelete: "set null" }),
   createdAt: ts("created_at").notNull().default(now),
 });
@@ -126,6 +129,8 @@ export const trainingRun = sqliteTable(
     dir: text("dir").notNull(),
     /** continue from the run folder's latest checkpoint when the worker picks it up */
     resume: integer("resume", { mode: "boolean" }).notNull().default(false),
+    /** evaluate each checkpoint as it is made (when the dataset has evaluation networks) */
+    evalOnCheckpoint: integer("eval_on_checkpoint", { mode: "boolean" }).notNull().default(false),
     /** asked of the worker by an admin while running: "pause" | "cancel" */
     requestedAction: text("requested_action"),
     etaSec: integer("eta_sec"),
@@ -148,6 +153,11 @@ export const checkpoint = sqliteTable(
     step: integer("step").notNull(),
     dir: text("dir").notNull(),
     samplePath: text("sample_path"),
+    /** evaluation of this checkpoint: queued (asked for), running, done (metrics set) or failed (evalError) */
+    evalStatus: text("eval_status", { enum: ["queued", "running", "done", "failed"] }),
+    /** lib/eval EvalSummary: R-precision, Fréchet distance, IS-like score per split beside the real images */
+    metrics: json<Record<string, unknown>>("metrics"),
+    evalError: text("eval_error"),
     createdAt: ts("created_at").notNull().default(now),
   },
   (t) => [uniqueIndex("checkpoint_run_step_idx").on(t.runId, t.step)],

@@ -17,8 +17,10 @@ import {
 import { createTextEncoder } from "../../text";
 import { train } from "../../train";
 import { datasetDirAbs, type ImportSpec, readReport } from "../dal/datasets";
+import { evalNetsDirFor } from "../dal/eval-nets";
 import { runDirAbs } from "../dal/runs";
 import { db, tables } from "../db";
+import { disposeEvalCache, evaluateCheckpoint, nextCheckpointEval, nextEvalNetsJob } from "./eval-jobs";
 import { acquireWorkerLock, releaseWorkerLock } from "./lock";
 
 const log = (msg: string) => console.log(`[worker ${process.pid}] ${new Date().toISOString()} ${msg}`);
@@ -49,12 +51,17 @@ export async function runWorker(opts: WorkerOptions = {}): Promise<void> {
     let idleSince = Date.now();
     while (!stopping) {
       heartbeat();
-      const did = (await nextImport()) || (await nextRun(current.signal));
+      const did =
+        (await nextImport()) ||
+        (await nextCheckpointEval(log)) ||
+        (await nextEvalNetsJob(log)) ||
+        (await nextRun(current.signal));
       if (did) idleSince = Date.now();
       else if (Date.now() - idleSince > (opts.idleExitMs ?? 600_000)) break;
       else await new Promise((r) => setTimeout(r, 1000));
     }
   } finally {
+    disposeEvalCache();
     releaseWorkerLock(cfg.dataDir);
     log("stopped");
   }
@@ -180,6 +187,12 @@ async function nextRun(workerSignal: AbortSignal): Promise<boolean> {
       stage1: parent ? runDirAbs(parent) : undefined,
       signal: ac.signal,
       log,
+      // score each checkpoint as it is made, when the run asks for it and the dataset has evaluation networks
+      afterCheckpoint: row.evalOnCheckpoint
+        ? async ({ step }) => {
+            if (await evalNetsDirFor(ds)) await evaluateCheckpoint(row, step, log);
+          }
+        : undefined,
       onEvent: (e) => {
         if (e.type === "step") {
           const now = Date.now();

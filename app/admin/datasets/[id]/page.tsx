@@ -1,9 +1,10 @@
 import Link from "next/link";
 import { AutoRefresh } from "@/components/admin/auto-refresh";
 import { DeleteButton } from "@/components/admin/delete-button";
+import { EvalNetsPanel } from "@/components/admin/eval-nets-panel";
 import { StatusBadge } from "@/components/admin/status-badge";
 import { formatReport, type ValidationReport } from "@/lib/data";
-import { getDataset, pageAdmin } from "@/lib/server";
+import { evalNetsInfo, getDataset, pageAdmin } from "@/lib/server";
 
 export const metadata = { title: "Dataset · Admin" };
 
@@ -11,9 +12,11 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const viewer = await pageAdmin(`/admin/datasets/${id}`);
   const d = getDataset(viewer, id);
+  const evalNets = d.status === "ready" ? await evalNetsInfo(d) : null;
+  const evalWorking = evalNets?.status === "queued" || evalNets?.status === "training";
   return (
     <div className="space-y-6">
-      <AutoRefresh active={d.status === "importing"} />
+      <AutoRefresh active={d.status === "importing" || evalWorking} />
       <div className="flex flex-wrap items-center gap-3">
         <Link href="/admin/datasets" className="text-sm text-zinc-500 hover:underline">
           ← Datasets
@@ -56,6 +59,7 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
           </pre>
         </section>
       )}
+      {evalNets && <EvalNetsPanel datasetId={d.id} info={evalNets} />}
       {d.status === "ready" && (
         <section className="space-y-2">
           <h3 className="font-semibold">Samples with their captions</h3>

@@ -1,10 +1,11 @@
-import { getRun, latestSample, listCheckpointsOnDisk, readProgress, route, runDirAbs } from "@/lib/server";
+import { getRun, latestSample, readProgress, route, runCheckpointsView, runDirAbs } from "@/lib/server";
 
 export const dynamic = "force-dynamic";
 
 /**
  * Server-sent events for the live view: `progress` (new lines of the run's progress log, from the start),
- * `run` (status, step, ETA whenever they change) and `files` (latest sample grid, checkpoints). Polls the run
+ * `run` (status, step, ETA whenever they change) and `files` (latest sample grid, checkpoints with their
+ * evaluation, metrics of every evaluated checkpoint). Polls the run
  * folder and the database twice a second for as long as the page is open.
  */
 export const GET = route<undefined, { id: string }>({ access: "admin" }, async ({ req, viewer, params }) => {
@@ -38,7 +39,7 @@ export const GET = route<undefined, { id: string }>({ access: "admin" }, async (
             lastRun = runKey;
             send("run", run);
           }
-          const files = { sample: await latestSample(dir), checkpoints: await listCheckpointsOnDisk(dir) };
+          const files = { sample: await latestSample(dir), ...(await runCheckpointsView(params.id, dir)) };
           const filesKey = JSON.stringify(files);
           if (filesKey !== lastFiles) {
             lastFiles = filesKey;

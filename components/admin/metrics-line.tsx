@@ -1,0 +1,36 @@
+/** One line of evaluation figures per split (generated vs real ceiling), for model versions and checkpoints. */
+interface Figures {
+  chance: number;
+  real: { rPrecision: number; frechet: number | null };
+  generated: { rPrecision: number; frechet: number | null; inceptionLike: number | null };
+}
+export interface MetricsLike {
+  n?: number;
+  evalNets?: string;
+  splits: Record<string, Figures>;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export function MetricsLine({
+  metrics,
+  testId,
+}: {
+  metrics: MetricsLike | null | undefined;
+  testId?: string;
+}) {
+  if (!metrics?.splits || Object.keys(metrics.splits).length === 0)
+    return <span className="text-xs text-zinc-400">not evaluated</span>;
+  return (
+    <span className="flex flex-wrap gap-2 text-xs" data-testid={testId}>
+      {Object.entries(metrics.splits).map(([split, m]) => (
+        <span key={split} className="rounded-md bg-zinc-100 px-2 py-0.5 font-mono dark:bg-zinc-800">
+          {split}: R-precision {pct(m.generated.rPrecision)} of real {pct(m.real.rPrecision)} (chance{" "}
+          {pct(m.chance)})
+          {m.generated.frechet != null &&
+            ` · Fréchet ${m.generated.frechet.toFixed(0)} (real ${m.real.frechet?.toFixed(0) ?? "—"})`}
+        </span>
+      ))}
+    </span>
+  );
+}
