@@ -26,7 +26,7 @@ async function written(): Promise<string> {
   await saveTensors(
     dir,
     "weights",
-    new Map([
+    new Map<string, tf.Tensor>([
       ["a", a],
       ["b", b],
     ]),
