@@ -1,6 +1,7 @@
 /**
  * The training run folder (contract with the admin console and serving):
- * run.json, progress.jsonl, samples/step-XXXXXX.png, checkpoints/step-XXXXXX/, checkpoints/latest.json.
+ * run.json, progress.jsonl, samples/step-XXXXXX.png, checkpoints/step-XXXXXX/, checkpoints/latest.json,
+ * checkpoints/corrupt-step-XXXXXX/ (a damaged checkpoint set aside on resume, see checkpoint-recovery.ts).
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
