@@ -7,6 +7,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
+import { CorruptCheckpointError, readJsonOrCorrupt } from "./checkpoint-error";
 import { ganConfigSchema } from "./config";
 import { GanModel } from "./model";
 import { assignTensors, loadTensors } from "./weights-io";
@@ -41,7 +42,15 @@ export async function resolveCheckpointDir(p: string): Promise<string> {
   if (await exists(path.join(p, CHECKPOINT_FILES.state))) return p;
   const latest = path.join(p, "checkpoints", "latest.json");
   if (await exists(latest)) {
-    const { dir } = JSON.parse(await fs.readFile(latest, "utf8")) as { dir: string };
+    const { dir } = (await readJsonOrCorrupt(path.join(p, "checkpoints"), "latest.json")) as {
+      dir?: unknown;
+    };
+    if (typeof dir !== "string")
+      throw new CorruptCheckpointError(
+        path.join(p, "checkpoints"),
+        "latest.json",
+        "it names no checkpoint folder",
+      );
     return path.join(p, "checkpoints", dir);
   }
   throw new Error(
@@ -49,10 +58,12 @@ export async function resolveCheckpointDir(p: string): Promise<string> {
   );
 }
 
+/** A missing, malformed or invalid state.json throws CorruptCheckpointError. */
 export async function readCheckpointState(dir: string): Promise<CheckpointState> {
-  const raw = JSON.parse(await fs.readFile(path.join(dir, CHECKPOINT_FILES.state), "utf8"));
+  const raw = await readJsonOrCorrupt(dir, CHECKPOINT_FILES.state);
   const parsed = checkpointStateSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${dir}/state.json is invalid: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new CorruptCheckpointError(dir, CHECKPOINT_FILES.state, `invalid: ${parsed.error.message}`);
   return parsed.data;
 }
 

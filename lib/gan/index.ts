@@ -1,4 +1,5 @@
 export * from "./checkpoint";
+export * from "./checkpoint-error";
 export * from "./conditioning";
 export * from "./config";
 export * from "./disc-head";

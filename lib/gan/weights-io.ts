@@ -1,15 +1,22 @@
 /**
  * Compact tensor files: `<base>.bin` (float32 little-endian, tensors back to back) and `<base>.json`
- * (index: name, shape, offset in floats). Used for weights and optimiser state.
+ * (index: name, shape, offset in floats, plus the .bin's byte length and crc32). Used for weights and optimiser
+ * state. Files written before the checksum existed (the shipped models) still load; they only get the size check.
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { crc32 } from "node:zlib";
 import type * as tf from "@tensorflow/tfjs";
+import { CorruptCheckpointError, readJsonOrCorrupt } from "./checkpoint-error";
 
 export interface TensorIndex {
   format: "ganvas-tensors-v1";
   dtype: "float32";
   tensors: { name: string; shape: number[]; offset: number; size: number }[];
+  /** byte length of `<base>.bin` (absent in files written before checksums) */
+  bytes?: number;
+  /** crc32 (unsigned) of `<base>.bin` */
+  crc32?: number;
 }
 
 export interface LoadedTensor {
@@ -30,21 +37,42 @@ export async function saveTensors(dir: string, base: string, tensors: Map<string
     buf.set(await t.data<"float32">(), index.tensors[i].offset);
     i++;
   }
-  await fs.writeFile(path.join(dir, `${base}.bin`), new Uint8Array(buf.buffer));
+  const bytes = new Uint8Array(buf.buffer);
+  index.bytes = bytes.byteLength;
+  index.crc32 = crc32(bytes) >>> 0;
+  await fs.writeFile(path.join(dir, `${base}.bin`), bytes);
   await fs.writeFile(path.join(dir, `${base}.json`), `${JSON.stringify(index)}\n`);
 }
 
+/** Read `<base>.{json,bin}`; a missing, malformed, wrongly sized or checksum-failing file throws CorruptCheckpointError. */
 export async function loadTensors(dir: string, base: string): Promise<Map<string, LoadedTensor>> {
-  const index = JSON.parse(await fs.readFile(path.join(dir, `${base}.json`), "utf8")) as TensorIndex;
-  if (index.format !== "ganvas-tensors-v1")
-    throw new Error(`${dir}/${base}.json is not a Ganvas tensor index`);
-  const raw = await fs.readFile(path.join(dir, `${base}.bin`));
+  const indexFile = `${base}.json`;
+  const binFile = `${base}.bin`;
+  const index = (await readJsonOrCorrupt(dir, indexFile)) as TensorIndex;
+  if (index?.format !== "ganvas-tensors-v1" || !Array.isArray(index.tensors))
+    throw new CorruptCheckpointError(dir, indexFile, "not a Ganvas tensor index");
+  let raw: Buffer;
+  try {
+    raw = await fs.readFile(path.join(dir, binFile));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT")
+      throw new CorruptCheckpointError(dir, binFile, "missing");
+    throw err;
+  }
+  const floats = index.tensors.reduce((n, e) => Math.max(n, e.offset + e.size), 0);
+  const want = index.bytes ?? floats * 4;
+  if (raw.byteLength !== want || raw.byteLength % 4 !== 0 || floats * 4 > raw.byteLength)
+    throw new CorruptCheckpointError(
+      dir,
+      binFile,
+      `${raw.byteLength} bytes, the index describes ${want}${raw.byteLength < want ? ": truncated" : ""}`,
+    );
+  if (index.crc32 !== undefined && crc32(raw) >>> 0 !== index.crc32)
+    throw new CorruptCheckpointError(dir, binFile, "checksum mismatch");
   const all = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
   const out = new Map<string, LoadedTensor>();
-  for (const e of index.tensors) {
-    if (e.offset + e.size > all.length) throw new Error(`${dir}/${base}.bin is truncated (tensor ${e.name})`);
+  for (const e of index.tensors)
     out.set(e.name, { shape: e.shape, data: all.subarray(e.offset, e.offset + e.size) });
-  }
   return out;
 }
 

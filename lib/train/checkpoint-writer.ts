@@ -1,6 +1,7 @@
 /**
  * Writing and restoring full training checkpoints: weights, optimiser state and state.json go to a
  * temporary folder that is renamed into place, then checkpoints/latest.json is updated atomically.
+ * A failed write (disk full) removes its temporary folder and leaves the previous checkpoint as it was.
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -9,13 +10,17 @@ import {
   assignTensors,
   CHECKPOINT_FILES,
   type CheckpointState,
+  CorruptCheckpointError,
   type GanModel,
   loadTensors,
   readCheckpointState,
+  readJsonOrCorrupt,
   saveTensors,
 } from "../gan";
 import type { Adam } from "./adam";
 import { type RunFolder, stepDirName } from "./run-folder";
+
+const OPTIMIZER_STEPS = "optimizer-steps.json";
 
 export async function saveCheckpoint(
   run: RunFolder,
@@ -28,17 +33,20 @@ export async function saveCheckpoint(
   const final = path.join(run.checkpointsDir, name);
   const tmp = path.join(run.checkpointsDir, `.tmp-${name}-${process.pid}`);
   await fs.rm(tmp, { recursive: true, force: true });
-  await fs.mkdir(tmp, { recursive: true });
-  await saveTensors(tmp, CHECKPOINT_FILES.weights, model.namedTensors());
-  const optTensors = new Map<string, tf.Tensor>();
-  for (const [k, t] of opt.g.stateTensors()) optTensors.set(`g/${k}`, t);
-  for (const [k, t] of opt.d.stateTensors()) optTensors.set(`d/${k}`, t);
-  await saveTensors(tmp, CHECKPOINT_FILES.optimizer, optTensors);
-  await fs.writeFile(
-    path.join(tmp, "optimizer-steps.json"),
-    `${JSON.stringify({ g: opt.g.t, d: opt.d.t })}\n`,
-  );
-  await fs.writeFile(path.join(tmp, CHECKPOINT_FILES.state), `${JSON.stringify(state, null, 2)}\n`);
+  try {
+    await fs.mkdir(tmp, { recursive: true });
+    await saveTensors(tmp, CHECKPOINT_FILES.weights, model.namedTensors());
+    const optTensors = new Map<string, tf.Tensor>();
+    for (const [k, t] of opt.g.stateTensors()) optTensors.set(`g/${k}`, t);
+    for (const [k, t] of opt.d.stateTensors()) optTensors.set(`d/${k}`, t);
+    await saveTensors(tmp, CHECKPOINT_FILES.optimizer, optTensors);
+    await fs.writeFile(path.join(tmp, OPTIMIZER_STEPS), `${JSON.stringify({ g: opt.g.t, d: opt.d.t })}\n`);
+    await fs.writeFile(path.join(tmp, CHECKPOINT_FILES.state), `${JSON.stringify(state, null, 2)}\n`);
+  } catch (err) {
+    // e.g. ENOSPC: leave no half-written folder behind; latest.json still names the previous checkpoint
+    await fs.rm(tmp, { recursive: true, force: true }).catch(() => {});
+    throw err;
+  }
   await fs.rm(final, { recursive: true, force: true });
   await fs.rename(tmp, final);
   await run.setLatest(state.step);
@@ -60,11 +68,27 @@ export async function restoreCheckpoint(
     new Map([...a.stateVariables()].map(([k, v]) => [`${prefix}/${k}`, v] as [string, tf.Variable]));
   assignTensors(prefixed("g", opt.g), optLoaded, make);
   assignTensors(prefixed("d", opt.d), optLoaded, make);
-  const steps = JSON.parse(await fs.readFile(path.join(dir, "optimizer-steps.json"), "utf8")) as {
-    g: number;
-    d: number;
-  };
+  const steps = await readOptimizerSteps(dir);
   opt.g.t = steps.g;
   opt.d.t = steps.d;
+  return state;
+}
+
+async function readOptimizerSteps(dir: string): Promise<{ g: number; d: number }> {
+  const steps = (await readJsonOrCorrupt(dir, OPTIMIZER_STEPS)) as { g?: unknown; d?: unknown } | null;
+  if (!Number.isInteger(steps?.g) || !Number.isInteger(steps?.d))
+    throw new CorruptCheckpointError(dir, OPTIMIZER_STEPS, "no optimiser step counts");
+  return steps as { g: number; d: number };
+}
+
+/**
+ * Read every file of a checkpoint folder and check it (JSON parses, .bin sizes and checksums) without touching a
+ * model: throws CorruptCheckpointError for the first damaged file, returns the state when all is well.
+ */
+export async function verifyCheckpoint(dir: string): Promise<CheckpointState> {
+  const state = await readCheckpointState(dir);
+  await loadTensors(dir, CHECKPOINT_FILES.weights);
+  await loadTensors(dir, CHECKPOINT_FILES.optimizer);
+  await readOptimizerSteps(dir);
   return state;
 }

@@ -1,6 +1,7 @@
 /**
  * The training run folder (contract with the admin console and serving):
- * run.json, progress.jsonl, samples/step-XXXXXX.png, checkpoints/step-XXXXXX/, checkpoints/latest.json.
+ * run.json, progress.jsonl, samples/step-XXXXXX.png, checkpoints/step-XXXXXX/, checkpoints/latest.json,
+ * checkpoints/corrupt-step-XXXXXX/ (a damaged checkpoint set aside on resume, see checkpoint-recovery.ts).
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -33,6 +34,8 @@ export type ProgressEvent =
     }
   | { type: "sample"; step: number; file: string; time: string }
   | { type: "checkpoint"; step: number; dir: string; time: string }
+  /** something went wrong but training goes on, e.g. a corrupt checkpoint was skipped on resume */
+  | { type: "warning"; step: number; message: string; time: string }
   | { type: "done" | "stopped" | "error"; step: number; message?: string; time: string };
 
 export const stepDirName = (step: number) => `step-${String(step).padStart(6, "0")}`;
@@ -40,8 +43,13 @@ export const stepDirName = (step: number) => `step-${String(step).padStart(6, "0
 /** write a file so readers see either the old or the complete new content */
 export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
-  await fs.writeFile(tmp, content);
-  await fs.rename(tmp, file);
+  try {
+    await fs.writeFile(tmp, content);
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true }).catch(() => {});
+    throw err;
+  }
 }
 
 export class RunFolder {
@@ -117,9 +125,18 @@ export class RunFolder {
     await writeFileAtomic(this.progressFile, kept.length ? `${kept.join("\n")}\n` : "");
   }
 
+  /** names of the checkpoint folders (step-XXXXXX), oldest first; set-aside corrupt-step-* folders are not listed */
+  async stepFolders(): Promise<string[]> {
+    try {
+      return (await fs.readdir(this.checkpointsDir)).filter((n) => /^step-\d+$/.test(n)).sort();
+    } catch {
+      return [];
+    }
+  }
+
   /** Keep the newest `keep` checkpoint folders. */
   async prune(keep: number): Promise<void> {
-    const names = (await fs.readdir(this.checkpointsDir)).filter((n) => /^step-\d+$/.test(n)).sort();
+    const names = await this.stepFolders();
     for (const n of names.slice(0, Math.max(0, names.length - keep)))
       await fs.rm(path.join(this.checkpointsDir, n), { recursive: true, force: true });
   }

@@ -21,6 +21,7 @@ import {
 import { type BackendChoice, initBackend } from "../tensor";
 import { Adam } from "./adam";
 import { Batcher } from "./batcher";
+import { findResumePoint, setAsideCorrupt } from "./checkpoint-recovery";
 import { restoreCheckpoint, saveCheckpoint } from "./checkpoint-writer";
 import { DataParallel } from "./data-parallel";
 import { ProgressBar } from "./progress-bar";
@@ -84,14 +85,17 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const log = opts.log ?? ((l: string) => console.error(l));
   const backend = await initBackend({ force: opts.backend, log });
   const run = new RunFolder(opts.runDir);
-  const latest = await run.latest();
-  if (latest && !opts.resume)
-    throw new TrainConfigError(
-      `${opts.runDir} already has checkpoints (step ${latest.step}): pass resume to continue it, or use a new run folder.`,
-    );
-  const saved: CheckpointState | null = latest
-    ? await readCheckpointState(path.join(run.checkpointsDir, latest.dir))
-    : null;
+  if (!opts.resume) {
+    const latest = await run.latest();
+    const folders = await run.stepFolders();
+    if (latest || folders.length)
+      throw new TrainConfigError(
+        `${opts.runDir} already has checkpoints (${latest ? `step ${latest.step}` : folders.at(-1)}): pass resume to continue it, or use a new run folder.`,
+      );
+  }
+  // the newest intact checkpoint (corrupt newer ones are skipped, see checkpoint-recovery.ts)
+  const resumePoint = opts.resume ? await findResumePoint(run) : null;
+  const saved: CheckpointState | null = resumePoint?.state ?? null;
 
   // ── config: requested (preset/config) vs saved; the architecture must match on resume
   const requestedStage =
@@ -151,11 +155,18 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let step = 0;
   let dp: DataParallel | null = null;
   try {
-    if (saved && latest) {
-      await restoreCheckpoint(path.join(run.checkpointsDir, latest.dir), model, opt);
+    if (saved && resumePoint) {
+      await restoreCheckpoint(path.join(run.checkpointsDir, resumePoint.name), model, opt);
       step = saved.step;
       await run.truncateProgressAfter(step);
       log(`[ganvas] resuming ${opts.runDir} at step ${step}`);
+      if (resumePoint.skipped.length) {
+        const message = await setAsideCorrupt(run, resumePoint);
+        log(`[ganvas] warning: ${message}`);
+        const e: ProgressEvent = { type: "warning", step, message, time: now() };
+        await run.appendEvent(e);
+        opts.onEvent?.(e);
+      }
     } else {
       if (stage1Dir) {
         const s1 = await loadCheckpoint(stage1Dir);
@@ -302,9 +313,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     }
     bar?.end();
     const stopped = step < maxSteps;
-    let checkpointDir: string | null = latest ? path.join("checkpoints", latest.dir) : null;
-    if (step !== lastCheckpointStep) checkpointDir = await checkpoint();
-    else checkpointDir = path.join("checkpoints", stepDirName(step));
+    const checkpointDir =
+      step !== lastCheckpointStep ? await checkpoint() : path.join("checkpoints", stepDirName(step));
     if (!stopped && step % config.train.sampleEvery !== 0) await sample();
     await emit({ type: stopped ? "stopped" : "done", step, time: now() });
     return { status: stopped ? "stopped" : "done", step, runDir: opts.runDir, checkpointDir };

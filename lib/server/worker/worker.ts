@@ -14,6 +14,7 @@ import {
   importDataset,
   readManifest,
 } from "../../data";
+import { CorruptCheckpointError } from "../../gan";
 import { createTextEncoder } from "../../text";
 import { train } from "../../train";
 import { datasetDirAbs, type ImportSpec, readReport } from "../dal/datasets";
@@ -176,6 +177,8 @@ async function nextRun(workerSignal: AbortSignal): Promise<boolean> {
   let trained = row.trainedSec;
   const budgetSec = row.timeBudgetSec ?? Number.POSITIVE_INFINITY;
   let latestSample: string | null = null;
+  /** a warning of this session (a corrupt checkpoint skipped on resume), kept on the run as its error text */
+  let warning: string | null = null;
   const parent = row.parentRunId ? db().select().from(r).where(eq(r.id, row.parentRunId)).get() : null;
   try {
     const result = await train({
@@ -210,6 +213,10 @@ async function nextRun(workerSignal: AbortSignal): Promise<boolean> {
             const want = db().select({ a: r.requestedAction }).from(r).where(eq(r.id, row.id)).get()?.a;
             if (want === "pause" || want === "cancel") ac.abort();
           }
+        } else if (e.type === "warning") {
+          warning = e.message;
+          log(`run ${row.id} warning: ${e.message}`);
+          set({ step: e.step, error: e.message });
         } else if (e.type === "sample") {
           latestSample = e.file;
         } else if (e.type === "checkpoint") {
@@ -245,24 +252,33 @@ async function nextRun(workerSignal: AbortSignal): Promise<boolean> {
       finishedAt: status === "completed" ? new Date() : null,
       etaSec: null,
       error:
-        budgetReached && status === "completed"
-          ? `Stopped at its time budget (${Math.round((row.timeBudgetSec ?? 0) / 6) / 10} min).`
-          : null,
+        [
+          budgetReached && status === "completed"
+            ? `Stopped at its time budget (${Math.round((row.timeBudgetSec ?? 0) / 6) / 10} min).`
+            : null,
+          warning,
+        ]
+          .filter(Boolean)
+          .join(" ") || null,
     });
     log(`run ${row.id} ${status} at step ${result.step}`);
   } catch (err) {
     const message = describeTrainError(err);
     log(`run ${row.id} failed: ${message}`);
-    set({ status: "failed", error: message, requestedAction: null });
+    set({ status: "failed", error: message, requestedAction: null, etaSec: null });
   } finally {
     workerSignal.removeEventListener("abort", onWorkerStop);
   }
   return true;
 }
 
-function describeTrainError(err: unknown): string {
+/** The text an admin sees on a failed run: what happened and what to do, never a stack trace. */
+export function describeTrainError(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   if (e?.code === "ENOSPC")
     return "The disk is full: free some space, then resume the run (its last checkpoint is intact).";
+  if (e?.code === "EDQUOT")
+    return "The disk quota is used up: free some space, then resume the run (its last checkpoint is intact).";
+  if (err instanceof CorruptCheckpointError) return `Cannot resume: ${err.message}`;
   return e?.message ?? String(err);
 }
