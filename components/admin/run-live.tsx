@@ -93,7 +93,8 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
       const evs = (JSON.parse((e as MessageEvent).data) as { type: string }[]).filter(
         (x): x is StepEvent => x.type === "step",
       );
-      if (evs.length) setSteps((prev) => [...prev, ...evs]);
+      // after a resume from an earlier checkpoint the log restarts there: replace what came after it
+      if (evs.length) setSteps((prev) => [...prev.filter((s) => s.step < evs[0].step), ...evs]);
     });
     return () => es.close();
   }, [initial.id]);
@@ -190,7 +191,14 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
             style={{ width: `${done}%` }}
           />
         </div>
-        {run.error && <p className="text-sm text-red-600 dark:text-red-400">{run.error}</p>}
+        {run.error && (
+          <p
+            data-testid="run-message"
+            className={`text-sm ${run.status === "failed" ? "text-red-600 dark:text-red-400" : "text-amber-700 dark:text-amber-400"}`}
+          >
+            {run.error}
+          </p>
+        )}
         <div className="flex flex-wrap gap-2">
           {(run.status === "running" || run.status === "queued") && (
             <Button

@@ -22,6 +22,8 @@ test("a user gets 403 on every admin page and route", async ({ page }) => {
     ["POST", "/api/admin/runs"],
     ["POST", "/api/admin/runs/x/control"],
     ["POST", "/api/admin/runs/x/promote"],
+    ["POST", "/api/admin/runs/x/evaluate"],
+    ["POST", "/api/admin/datasets/x/eval-nets"],
     ["GET", "/api/admin/runs/x/events"],
     ["GET", "/api/admin/models"],
     ["POST", "/api/admin/models/x/activate"],
@@ -49,6 +51,13 @@ test("admin uploads a dataset zip and sees its report and samples", async ({ pag
     return !!img && img.complete && img.naturalWidth > 0;
   });
   await shot(page, "admin-dataset");
+
+  // its evaluation networks train in the worker, with progress, and report the real-image ceiling
+  await expect(page.getByTestId("eval-nets-status")).toHaveText("none yet");
+  await page.getByRole("button", { name: "Train evaluation networks" }).click();
+  await expect(page.getByTestId("eval-nets-status")).toContainText("ready (v001", { timeout: 120_000 });
+  await expect(page.getByTestId("eval-nets-ceiling")).toContainText(/R-precision \d+\.\d% on /);
+  await shot(page, "admin-dataset-eval-nets");
 
   // a hostile upload is refused with a clear message and no dataset
   await page.goto("/admin/datasets");
@@ -96,6 +105,13 @@ test("admin trains, watches it live, pauses, resumes and promotes; the studio th
   await expect(page.getByTestId("status")).toHaveText("completed", { timeout: 180_000 });
   expect(await stepOf()).toBe(160);
 
+  // every checkpoint was scored as it was made: figures on each row and a quality-over-steps chart
+  await expect(page.getByTestId("checkpoint-metrics").first()).toContainText(/R-precision \d+\.\d% \(real/, {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId("chart-r-precision")).toBeVisible();
+  await shot(page, "admin-run-evaluated");
+
   // promote the newest checkpoint (new ones may appear above it while training goes on)
   const step = await page.getByTestId("checkpoint-row").first().getAttribute("data-step");
   const row = page.locator(`[data-testid="checkpoint-row"][data-step="${step}"]`);
@@ -105,6 +121,7 @@ test("admin trains, watches it live, pauses, resumes and promotes; the studio th
   await expect(page.getByTestId("run-action-error")).toHaveCount(0);
   await page.goto("/admin/models");
   await expect(page.getByTestId(`model-${VERSION}`).getByTestId("status")).toHaveText("active");
+  await expect(page.getByTestId(`metrics-${VERSION}`)).toContainText(/R-precision \d+\.\d% of real/);
   await shot(page, "admin-models");
 
   // the studio generates with the promoted version and the image page names it

@@ -23,7 +23,8 @@ export async function shapesZip(): Promise<Buffer> {
             : `<rect x="${off}" y="${off}" width="${size}" height="${size}" fill="${fill}"/>`;
         const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="white"/>${body}</svg>`;
         const png = await sharp(Buffer.from(svg)).png().toBuffer();
-        const name = `${shape}s/${color}-${shape}-${v}`;
+        // one folder (class) per colour and shape: 8 classes of 5 images
+        const name = `${color}-${shape}s/${color}-${shape}-${v}`;
         files[`${name}.png`] = new Uint8Array(png);
         files[`${name}.txt`] = new TextEncoder().encode(
           `a ${color} ${shape}\na ${shape} in ${color}\na simple ${color} ${shape} on white\n`,

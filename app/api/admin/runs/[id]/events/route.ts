@@ -16,12 +16,20 @@ export const GET = route<undefined, { id: string }>({ access: "admin" }, async (
   let lastRun = "";
   let lastFiles = "";
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let closed = false;
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      const send = (event: string, data: unknown) =>
-        controller.enqueue(enc.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+      // a tick in flight when the page goes away must not write to the closed stream
+      const send = (event: string, data: unknown) => {
+        if (closed || req.signal.aborted) return;
+        try {
+          controller.enqueue(enc.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+        } catch {
+          closed = true;
+        }
+      };
       const tick = async () => {
-        if (req.signal.aborted) return;
+        if (closed || req.signal.aborted) return;
         try {
           const chunk = await readProgress(dir, offset);
           offset = chunk.next;
@@ -48,9 +56,10 @@ export const GET = route<undefined, { id: string }>({ access: "admin" }, async (
         } catch (err) {
           send("failure", { message: (err as Error).message });
         }
-        timer = setTimeout(tick, 500);
+        if (!closed && !req.signal.aborted) timer = setTimeout(tick, 500);
       };
       req.signal.addEventListener("abort", () => {
+        closed = true;
         if (timer) clearTimeout(timer);
         try {
           controller.close();
@@ -61,6 +70,7 @@ export const GET = route<undefined, { id: string }>({ access: "admin" }, async (
       void tick();
     },
     cancel() {
+      closed = true;
       if (timer) clearTimeout(timer);
     },
   });
