@@ -82,6 +82,7 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
   const [files, setFiles] = useState<Files>({ sample: null, checkpoints: [], evaluated: [] });
   const [error, setError] = useState<string | null>(null);
   const [connected, setConnected] = useState(false);
+  const [backend, setBackend] = useState<string | null>(null);
 
   useEffect(() => {
     const es = new EventSource(`/api/admin/runs/${initial.id}/events`);
@@ -90,7 +91,10 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
     es.addEventListener("run", (e) => setRun(JSON.parse((e as MessageEvent).data)));
     es.addEventListener("files", (e) => setFiles(JSON.parse((e as MessageEvent).data)));
     es.addEventListener("progress", (e) => {
-      const evs = (JSON.parse((e as MessageEvent).data) as { type: string }[]).filter(
+      const all = JSON.parse((e as MessageEvent).data) as { type: string; backend?: string }[];
+      const session = all.filter((x) => x.type === "session").at(-1);
+      if (session?.backend) setBackend(session.backend);
+      const evs = all.filter(
         (x): x is StepEvent => x.type === "step",
       );
       // after a resume from an earlier checkpoint the log restarts there: replace what came after it
@@ -166,6 +170,7 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
             <span className="text-sm text-zinc-500">ETA {fmtDuration(run.etaSec)}</span>
           )}
           {last && <span className="text-sm text-zinc-500">elapsed {fmtDuration(last.elapsedSec)}</span>}
+          {backend && <span className="text-sm text-zinc-500">on {backend}</span>}
           {run.queuePosition && (
             <span className="text-sm text-amber-700">
               waiting: #{run.queuePosition} in line for the worker

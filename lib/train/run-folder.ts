@@ -32,6 +32,8 @@ export type ProgressEvent =
       elapsedSec: number;
       time: string;
     }
+  /** a training session began (fresh or resumed): where it ran */
+  | { type: "session"; step: number; backend: string; workers: number; time: string }
   | { type: "sample"; step: number; file: string; time: string }
   | { type: "checkpoint"; step: number; dir: string; time: string }
   /** something went wrong but training goes on, e.g. a corrupt checkpoint was skipped on resume */

@@ -257,6 +257,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     );
     const bar = opts.progressBar ? new ProgressBar(maxSteps) : null;
     dp = (opts.workers ?? 1) > 1 ? await DataParallel.start(config, opts.workers ?? 1, backend.choice) : null;
+    await emit({
+      type: "session",
+      step,
+      backend: backend.description,
+      workers: opts.workers ?? 1,
+      time: now(),
+    });
     let started = Date.now();
     let windowStart = Date.now();
     let windowSteps = 0;

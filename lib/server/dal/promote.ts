@@ -51,8 +51,14 @@ export async function promoteCheckpoint(
   )
     throw new AppError("CONFLICT", `A model version named "${input.name}" exists. Choose another name.`);
   const state = await readCheckpointState(path.join(runDir, ckpt.dir));
-  const progress = (await readProgress(runDir)).events.filter((e) => e.type === "step");
-  const last = progress.at(-1) as { elapsedSec?: number; losses?: Record<string, number> } | undefined;
+  const events = (await readProgress(runDir)).events;
+  const last = events.filter((e) => e.type === "step" && Number(e.step) <= input.step).at(-1) as
+    | { elapsedSec?: number; losses?: Record<string, number> }
+    | undefined;
+  // every backend the run trained on (a run may be resumed on another machine)
+  const backends = [
+    ...new Set(events.filter((e) => e.type === "session").map((e) => `${e.backend}`)),
+  ];
   const dataset = db().select().from(tables.dataset).where(eq(tables.dataset.id, run.datasetId)).get();
   const manifest: ModelVersionManifest = {
     name: input.name,
@@ -65,7 +71,9 @@ export async function promoteCheckpoint(
       preset: state.config.preset,
       dataset: dataset?.name ?? null,
       datasetHash: state.datasetHash,
-      wallTimeSec: last?.elapsedSec ?? null,
+      // training time over all sessions (the worker's count); the last session's clock for older runs
+      wallTimeSec: run.trainedSec || last?.elapsedSec || null,
+      backend: backends.length ? backends.join(", ") : null,
       lastLosses: last?.losses ?? null,
     },
   };
@@ -130,6 +138,7 @@ A Ganvas StackGAN model version: Stage-I${m.stage === 2 ? " + Stage-II (256 px)"
 | preset | ${cfg.preset} (Stage-I ngf ${cfg.g1.ngf}, D ndf ${cfg.d1.ndf}, z ${cfg.zDim}, c ${cfg.cDim}) |
 | training | ${src.step} steps, batch ${cfg.train.batchSize}, lr ${cfg.train.lrG}, KL weight ${cfg.train.klWeight} |
 | wall time | ${wall} |
+| backend | ${src.backend ?? "unknown"} |
 | last losses | ${src.lastLosses ? JSON.stringify(src.lastLosses) : "unknown"} |
 | promoted | ${m.createdAt} from run ${src.runId} |
 

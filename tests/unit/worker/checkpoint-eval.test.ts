@@ -117,7 +117,11 @@ describe("checkpoint evaluation in the worker", () => {
     );
     const folder = path.join(dataDir, "models", "shapes-eval");
     expect(JSON.parse(readFileSync(path.join(folder, "model.json"), "utf8")).metrics.splits.val).toBeDefined();
-    expect(readFileSync(path.join(folder, "MODEL_CARD.md"), "utf8")).toMatch(/\| val \| \d+\.\d% \| \d+\.\d% \|/);
+    const card = readFileSync(path.join(folder, "MODEL_CARD.md"), "utf8");
+    expect(card).toMatch(/\| val \| \d+\.\d% \| \d+\.\d% \|/);
+    // the card names where it trained (from the run's session events) and its training time over all sessions
+    expect(card).toMatch(/\| backend \| (wasm|cpu|tensorflow)/);
+    expect(version.card.source).toMatchObject({ wallTimeSec: expect.any(Number) });
 
     // 5. a dataset without eval nets: runs train without figures; asking for them says what to do
     const plain = server.createRun(admin, {
