@@ -5,7 +5,7 @@
  * (text encoder id "synthetic-bow"), so nothing depends on the real text encoder.
  */
 import { createHash } from "node:crypto";
-import { mixSeed, Rng } from "../gan";
+import { mixSeed, Rng } from "../random";
 import { DATASET_FORMAT_VERSION, type DatasetRecord, writeDataset } from "./dataset-format";
 
 export const SYNTHETIC_BOW_ID = "synthetic-bow";

@@ -3,7 +3,7 @@
  * batched under tf.tidy so nothing is left on the backend.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Rng } from "../gan";
+import type { Rng } from "../random";
 import type { EvalNets } from "./eval-nets";
 
 const PX = 64 * 64 * 3;

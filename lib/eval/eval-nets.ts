@@ -7,7 +7,7 @@
  * f is also the feature the Fréchet distance is computed on (as FID uses Inception's pool3).
  */
 import * as tf from "@tensorflow/tfjs";
-import { Rng } from "../gan";
+import { Rng } from "../random";
 import type { EvalNetConfig } from "./eval-net-config";
 
 /**

@@ -3,7 +3,7 @@
  * mismatched captions of other classes by cosine similarity in the evaluation embedding space; the score is
  * the top-1 hit rate (R = 1 relevant caption). Chance is 1/(k+1).
  */
-import { Rng } from "../gan";
+import { Rng } from "../random";
 
 /** One ranking: image row `image` against caption rows `candidates`, of which candidates[0] is the true one. */
 export interface RPrecisionTrial {

@@ -6,7 +6,7 @@
  * real-image Fréchet distance is between two different samples of the split, not a set against itself.
  */
 import type { LoadedDataset, Split } from "../data";
-import { Rng } from "../gan";
+import { Rng } from "../random";
 import { makeRPrecisionTrials, type RPrecisionTrial } from "./r-precision";
 
 export interface PlanItem {

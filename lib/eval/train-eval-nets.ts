@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { LoadedDataset } from "../data";
-import { Rng } from "../gan";
+import { Rng } from "../random";
 import { imageBatch } from "./encode";
 import type { EvalNetConfig } from "./eval-net-config";
 import { EvalNets } from "./eval-nets";

@@ -3,9 +3,9 @@
  * row i from seed mix(seed, i), so "same prompt + seed ⇒ same pixels" and image i does not depend on count.
  */
 import * as tf from "@tensorflow/tfjs";
+import { mixSeed, Rng } from "../random";
 import { type LoadedCheckpoint, loadCheckpoint } from "./checkpoint";
 import type { GanModel } from "./model";
-import { mixSeed, Rng } from "./rng";
 
 export interface Noise {
   z: Float32Array; // [n, zDim]

@@ -1,3 +1,4 @@
+export * from "../random";
 export * from "./checkpoint";
 export * from "./checkpoint-error";
 export * from "./conditioning";
@@ -9,7 +10,6 @@ export * from "./layers";
 export * from "./losses";
 export * from "./model";
 export * from "./param-store";
-export * from "./rng";
 export * from "./stage1";
 export * from "./stage2";
 export * from "./weights-io";

@@ -3,11 +3,11 @@
  * and, for stage 2, the Stage-II generator. Builders are pure: config + seed in, networks out.
  */
 import type * as tf from "@tensorflow/tfjs";
+import { Rng } from "../random";
 import type { GanConfig } from "./config";
 import type { DiscHead } from "./disc-head";
 import type { Mode } from "./layers";
 import { ParamStore } from "./param-store";
-import { Rng } from "./rng";
 import { type GeneratorOutput, Stage1Discriminator, Stage1Generator } from "./stage1";
 import { Stage2Discriminator, Stage2Generator } from "./stage2";
 

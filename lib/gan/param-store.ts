@@ -4,7 +4,7 @@
  * so initial weights are identical on every backend.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Rng } from "./rng";
+import type { Rng } from "../random";
 
 export type Init = { kind: "normal"; mean: number; std: number } | { kind: "zeros" } | { kind: "ones" };
 
@@ -27,7 +27,10 @@ export class ParamStore {
       init.kind === "normal"
         ? this.rng.fork(full).normals(size, init.std, init.mean)
         : new Float32Array(size).fill(init.kind === "ones" ? 1 : 0);
-    const v = tf.variable(tf.tensor(values, shape), trainable);
+    // the variable holds its own reference to the data: the initial tensor is released at once
+    const initial = tf.tensor(values, shape);
+    const v = tf.variable(initial, trainable);
+    initial.dispose();
     (trainable ? this.trainable : this.buffers).set(full, v);
     return v;
   }

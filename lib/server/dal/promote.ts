@@ -56,9 +56,7 @@ export async function promoteCheckpoint(
     | { elapsedSec?: number; losses?: Record<string, number> }
     | undefined;
   // every backend the run trained on (a run may be resumed on another machine)
-  const backends = [
-    ...new Set(events.filter((e) => e.type === "session").map((e) => `${e.backend}`)),
-  ];
+  const backends = [...new Set(events.filter((e) => e.type === "session").map((e) => `${e.backend}`))];
   const dataset = db().select().from(tables.dataset).where(eq(tables.dataset.id, run.datasetId)).get();
   const manifest: ModelVersionManifest = {
     name: input.name,

@@ -22,6 +22,16 @@ describe("GAN networks", () => {
     expect(() => presetConfig("nope")).toThrow(/Unknown preset/);
   });
 
+  it("a disposed model leaves no tensor or byte behind", () => {
+    const before = tf.memory();
+    const m = new GanModel(presetConfig("tiny"), { seed: 1, withDiscriminator: true });
+    expect(tf.memory().numTensors).toBeGreaterThan(before.numTensors);
+    m.dispose();
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+  });
+
   it("Stage-I G and D have the StackGAN shapes on tiny", () => {
     const c = presetConfig("tiny");
     const m = new GanModel(c, { seed: 1, withDiscriminator: true });

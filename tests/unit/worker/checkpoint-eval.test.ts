@@ -46,7 +46,11 @@ interface Summary {
 describe("checkpoint evaluation in the worker", () => {
   it("trains eval nets on request, scores checkpoints as they are made and on request, and promotes the figures", async () => {
     await writeSyntheticShapesDataset(path.join(dataDir, "datasets", "shapes"), { count: 120, dim: 32 });
-    await writeSyntheticShapesDataset(path.join(dataDir, "datasets", "other"), { count: 40, dim: 32, seed: 7 });
+    await writeSyntheticShapesDataset(path.join(dataDir, "datasets", "other"), {
+      count: 40,
+      dim: 32,
+      seed: 7,
+    });
     const admin = {
       id: (await server.setupAdmin("root", "password123", new Headers())).userId,
       username: "root",
@@ -104,7 +108,9 @@ describe("checkpoint evaluation in the worker", () => {
     await server.requestCheckpointEval(admin, run.id, 6);
     expect(checkpoints(run.id)[0].evalStatus).toBe("queued");
     await expect(server.requestCheckpointEval(admin, run.id, 6)).rejects.toThrow(/already being evaluated/);
-    await expect(server.requestCheckpointEval(admin, run.id, 999)).rejects.toThrow(/no checkpoint at step 999/);
+    await expect(server.requestCheckpointEval(admin, run.id, 999)).rejects.toThrow(
+      /no checkpoint at step 999/,
+    );
     await runWorker(quiet);
     const again = checkpoints(run.id)[0];
     expect(again.evalStatus).toBe("done");
@@ -116,7 +122,9 @@ describe("checkpoint evaluation in the worker", () => {
       (rows[1].metrics as unknown as Summary).splits.val.generated.rPrecision,
     );
     const folder = path.join(dataDir, "models", "shapes-eval");
-    expect(JSON.parse(readFileSync(path.join(folder, "model.json"), "utf8")).metrics.splits.val).toBeDefined();
+    expect(
+      JSON.parse(readFileSync(path.join(folder, "model.json"), "utf8")).metrics.splits.val,
+    ).toBeDefined();
     const card = readFileSync(path.join(folder, "MODEL_CARD.md"), "utf8");
     expect(card).toMatch(/\| val \| \d+\.\d% \| \d+\.\d% \|/);
     // the card names where it trained (from the run's session events) and its training time over all sessions
