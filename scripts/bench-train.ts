@@ -79,9 +79,14 @@ await step();
 const times: number[] = [];
 for (let i = 0; i < steps; i++) {
   const t = performance.now();
+  const c = process.cpuUsage();
   await step();
   times.push(performance.now() - t);
-  console.error(`[bench] step ${i + 1}/${steps}: ${times[i].toFixed(0)} ms`);
+  // process CPU time (all threads): on a shared machine wall time also counts waiting for a core
+  const u = process.cpuUsage(c);
+  console.error(
+    `[bench] step ${i + 1}/${steps}: ${times[i].toFixed(0)} ms (process CPU ${((u.user + u.system) / 1000).toFixed(0)} ms)`,
+  );
 }
 const msPerStep = times.reduce((a, b) => a + b, 0) / steps;
 const gflopsPerSec = gflop / (msPerStep / 1000);

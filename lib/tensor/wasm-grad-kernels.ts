@@ -142,7 +142,7 @@ function conv2dBackpropFilter(args: {
  * dx[b,h,w,ci] = Σ dy[b,p,q,co] · W[i,j,ci,co] over p·sh + i − top = h, q·sw + j − left = w.
  * Sub-pixel form: output row u = h + top splits into phase r = u mod s and cell U = ⌊u/s⌋, and each phase is
  * a stride-1 correlation of dy with the taps W[r + s·a]. All s² phases run as ONE stride-1 conv with s²·Ci
- * output channels, then DepthToSpace interleaves them: no zero-stuffed dy, no wasted multiplies.
+ * output channels, then one Transpose interleaves them: no zero-stuffed dy, no wasted multiplies.
  */
 function conv2dBackpropInput(args: {
   inputs: { dy: Info; filter: Info };
@@ -186,11 +186,12 @@ function conv2dBackpropInput(args: {
   const hq = Math.ceil((h + g.top) / sh); // phase cells needed to cover rows top .. top + H
   const wq = Math.ceil((w + g.left) / sw);
   const dp = s.padOrCrop(dy, ka - 1, hq - oh, kb - 1, wq - ow);
-  let z = conv(s, dp, f, [1, 1]); // [B, hq, wq, sh·sw·Ci]
-  if (sh > 1 || sw > 1) {
-    if (sh !== sw) throw new Error("wasm Conv2DBackpropInput: unequal strides are not supported");
-    z = s.run("DepthToSpace", { x: z }, { blockSize: sh, dataFormat: "NHWC" }); // [B, sh·hq, sw·wq, Ci]
-  }
+  const zc = conv(s, dp, f, [1, 1]); // [B, hq, wq, sh·sw·Ci]
+  // interleave the phases: [B, hq, wq, sh, sw, Ci] → [B, hq, sh, wq, sw, Ci]. A Transpose, not the wasm
+  // DepthToSpace kernel, which is a scalar loop ~10× slower than the transpose.
+  const z6 = s.run("Reshape", { x: zc }, { shape: [b, hq, wq, sh, sw, ci] });
+  const zt = s.run("Transpose", { x: z6 }, { perm: [0, 1, 3, 2, 4, 5] });
+  const z = s.run("Reshape", { x: zt }, { shape: [b, sh * hq, sw * wq, ci] }); // [B, sh·hq, sw·wq, Ci]
   if (z.shape[1] === h && z.shape[2] === w && g.top === 0 && g.left === 0) return s.finish(z);
   return s.finish(s.run("Slice", { x: z }, { begin: [0, g.top, g.left, 0], size: [b, h, w, ci] }));
 }
