@@ -113,6 +113,18 @@ if (values.profile) {
     console.error(
       `  ${name.padEnd(24)} ${a.ms.toFixed(0).padStart(7)} ms  ${((100 * a.ms) / total).toFixed(1).padStart(5)}%  ×${a.n}`,
     );
+  // the same time by kernel and input shapes: which layer a kernel's time goes to
+  const byShape = new Map<string, { ms: number; n: number }>();
+  for (const k of prof.kernels) {
+    const key = `${k.name} ${k.inputShapes.map((s) => `[${s?.join(",")}]`).join(" ")}`;
+    const a = byShape.get(key) ?? { ms: 0, n: 0 };
+    a.ms += Number(k.kernelTimeMs) || 0;
+    a.n++;
+    byShape.set(key, a);
+  }
+  console.error("[bench] top kernels by input shapes:");
+  for (const [key, a] of [...byShape].sort((p, q) => q[1].ms - p[1].ms).slice(0, 25))
+    console.error(`  ${a.ms.toFixed(0).padStart(7)} ms  ×${String(a.n).padEnd(3)} ${key}`);
 }
 
 let torchMsPerStep: number | null = null;
