@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { GanModel, presetConfig, Rng, trainStepFlops } from "../lib/gan";
 import { initBackend } from "../lib/tensor";
-import { Adam, type Batch, DataParallel, disposeInputs, dStep, gStep, type StepInputs } from "../lib/train";
+import { Adam, type Batch, DataParallel, dgStep, disposeInputs, type StepInputs } from "../lib/train";
 
 const { values } = parseArgs({
   options: {
@@ -66,8 +66,7 @@ const step = async () => {
     await dp.gStep(model, optG, fixedBatch);
     return;
   }
-  dStep(model, optD, fixed);
-  gStep(model, optG, fixed);
+  dgStep(model, optD, optG, fixed);
 };
 
 const gflop = trainStepFlops(config, batch) / 1e9;
@@ -97,8 +96,7 @@ console.error(
 if (values.profile) {
   // per-kernel profile of the main thread's share (with workers, its shard only)
   const prof = await tf.profile(() => {
-    dStep(model, optD, fixed);
-    gStep(model, optG, fixed);
+    dgStep(model, optD, optG, fixed);
   });
   const agg = new Map<string, { ms: number; n: number }>();
   for (const k of prof.kernels) {
