@@ -1,2 +1,3 @@
 export * from "./backend";
 export { registerWasmGradKernels } from "./wasm-grad-kernels";
+export { registerWasmReduceKernels } from "./wasm-reduce-kernels";
