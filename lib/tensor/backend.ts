@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { config } from "../config";
 import { registerWasmGradKernels } from "./wasm-grad-kernels";
+import { registerWasmIdentityKernel } from "./wasm-identity-kernel";
 import { registerWasmReduceKernels } from "./wasm-reduce-kernels";
 
 export type BackendChoice = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
@@ -58,6 +59,7 @@ async function tryChoice(choice: BackendChoice): Promise<BackendInfo | null> {
     await tf.ready();
     registerWasmGradKernels();
     registerWasmReduceKernels();
+    registerWasmIdentityKernel();
     const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
     // WASM_HAS_MULTITHREAD_SUPPORT is hard-wired off in Node: one backend uses one core
     const threads = (await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")) ? 2 : 1;
