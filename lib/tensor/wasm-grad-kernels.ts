@@ -3,7 +3,8 @@
  * (XNNPACK Conv2D, Transpose, PadV2, Reverse, Slice), so conv training never drops to a scalar loop.
  *
  * - Conv2DBackpropFilter (missing): dW = conv(xᵀ, dyᵀ) with dilation = stride (batch and channel axes swapped).
- * - Conv2DBackpropInput (scalar loop upstream): dx = conv(dilate(dy), rot180(W)ᵀ), stride 1.
+ * - Conv2DBackpropInput (scalar loop upstream): dx = conv(pad(dy), rot180(W)ᵀ) at stride 1; at stride s one
+ *   exact stride-1 conv per output phase, interleaved by Transpose (no zero-stuffed dy).
  * - BatchMatMul with transposed operands (slow path upstream): transpose explicitly, then the fast path.
  *
  * Kernels call the backend's kernel functions directly (not tf ops), so nothing is recorded on the tape
