@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { GanModel, presetConfig, Rng, trainStepFlops } from "../lib/gan";
 import { initBackend } from "../lib/tensor";
-import { Adam, type Batch, DataParallel, disposeInputs, dStep, gStep, type StepInputs } from "../lib/train";
+import { Adam, type Batch, DataParallel, dgStep, disposeInputs, type StepInputs } from "../lib/train";
 
 const { values } = parseArgs({
   options: {
@@ -66,8 +66,7 @@ const step = async () => {
     await dp.gStep(model, optG, fixedBatch);
     return;
   }
-  dStep(model, optD, fixed);
-  gStep(model, optG, fixed);
+  dgStep(model, optD, optG, fixed);
 };
 
 const gflop = trainStepFlops(config, batch) / 1e9;
@@ -79,9 +78,14 @@ await step();
 const times: number[] = [];
 for (let i = 0; i < steps; i++) {
   const t = performance.now();
+  const c = process.cpuUsage();
   await step();
   times.push(performance.now() - t);
-  console.error(`[bench] step ${i + 1}/${steps}: ${times[i].toFixed(0)} ms`);
+  // process CPU time (all threads): on a shared machine wall time also counts waiting for a core
+  const u = process.cpuUsage(c);
+  console.error(
+    `[bench] step ${i + 1}/${steps}: ${times[i].toFixed(0)} ms (process CPU ${((u.user + u.system) / 1000).toFixed(0)} ms)`,
+  );
 }
 const msPerStep = times.reduce((a, b) => a + b, 0) / steps;
 const gflopsPerSec = gflop / (msPerStep / 1000);
@@ -92,8 +96,7 @@ console.error(
 if (values.profile) {
   // per-kernel profile of the main thread's share (with workers, its shard only)
   const prof = await tf.profile(() => {
-    dStep(model, optD, fixed);
-    gStep(model, optG, fixed);
+    dgStep(model, optD, optG, fixed);
   });
   const agg = new Map<string, { ms: number; n: number }>();
   for (const k of prof.kernels) {
@@ -108,6 +111,18 @@ if (values.profile) {
     console.error(
       `  ${name.padEnd(24)} ${a.ms.toFixed(0).padStart(7)} ms  ${((100 * a.ms) / total).toFixed(1).padStart(5)}%  ×${a.n}`,
     );
+  // the same time by kernel and input shapes: which layer a kernel's time goes to
+  const byShape = new Map<string, { ms: number; n: number }>();
+  for (const k of prof.kernels) {
+    const key = `${k.name} ${k.inputShapes.map((s) => `[${s?.join(",")}]`).join(" ")}`;
+    const a = byShape.get(key) ?? { ms: 0, n: 0 };
+    a.ms += Number(k.kernelTimeMs) || 0;
+    a.n++;
+    byShape.set(key, a);
+  }
+  console.error("[bench] top kernels by input shapes:");
+  for (const [key, a] of [...byShape].sort((p, q) => q[1].ms - p[1].ms).slice(0, 25))
+    console.error(`  ${a.ms.toFixed(0).padStart(7)} ms  ×${String(a.n).padEnd(3)} ${key}`);
 }
 
 let torchMsPerStep: number | null = null;

@@ -104,6 +104,61 @@ export function upsample2x(x: tf.Tensor4D): tf.Tensor4D {
     .reshape([b, 2 * h, 2 * w, c]);
 }
 
+/** P[(a·2 + b)·4 + ty·2 + tx][ky·3 + kx] = 1 when 3×3 tap (ky, kx) folds into 2×2 tap (ty, tx) of phase (a, b) */
+const PHASE_FOLD: number[][] = (() => {
+  // rows of the 3×3 kernel that fold into 2×2 row t for output phase a (see upsampleConv3x3)
+  const taps = [
+    [[0], [1, 2]],
+    [[0, 1], [2]],
+  ];
+  const p = Array.from({ length: 16 }, () => new Array<number>(9).fill(0));
+  for (let a = 0; a < 2; a++)
+    for (let b = 0; b < 2; b++)
+      for (let ty = 0; ty < 2; ty++)
+        for (let tx = 0; tx < 2; tx++)
+          for (const ky of taps[a][ty])
+            for (const kx of taps[b][tx]) p[(a * 2 + b) * 4 + ty * 2 + tx][ky * 3 + kx] = 1;
+  return p;
+})();
+
+/**
+ * Nearest 2× upsampling followed by a 3×3 "same" conv (weights [3,3,Ci,Co]), computed exactly as four 2×2
+ * convs on the small input, one per output phase, as the ONNX export does (emitUpBlockSubpixel): output row
+ * 2i+a reads upsampled rows 2i+a−1 … 2i+a+1, i.e. input rows {i−1: W0, i: W1+W2} for a = 0 and
+ * {i: W0+W1, i+1: W2} for a = 1 (columns alike). 16 instead of 36 multiply-adds per input pixel and channel
+ * pair, no 4× larger intermediate, and every piece has a gradient on every backend.
+ * x [B,H,W,Ci] → [B,2H,2W,Co]
+ */
+export function upsampleConv3x3(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
+  const [b, h, wd] = x.shape;
+  const [k, k2, ci, co] = w.shape;
+  if (k !== 3 || k2 !== 3) throw new Error(`upsampleConv3x3 needs a 3×3 kernel, got ${k}×${k2}`);
+  return tf.tidy(() => {
+    // [16, 9] · [9, Ci·Co] → the four phases' 2×2 kernels, one row block of 4 per phase
+    const folded = tf.matMul(tf.tensor2d(PHASE_FOLD), w.reshape([9, ci * co])).reshape([4, 4 * ci * co]);
+    const phases = [0, 1, 2, 3].map((p) => {
+      const a = p >> 1;
+      const bb = p & 1;
+      const kern = folded.slice([p, 0], [1, 4 * ci * co]).reshape([2, 2, ci, co]) as tf.Tensor4D;
+      // phase a reads input rows i−1+a and i+a: pad 1−a above and a below (columns alike with b)
+      const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+        [0, 0],
+        [1 - a, a],
+        [1 - bb, bb],
+        [0, 0],
+      ];
+      return tf.conv2d(x, kern, 1, pad); // [B,H,W,Co]
+    });
+    // interleave the phases: [a, b, B·H, W, Co] → [a, B·H, W, b, Co] → [B·H, a, W·b·Co] = [B,2H,2W,Co].
+    // Joined on the batch axis and moved by two transposes that collapse to rank 4 and 3: the wasm backend
+    // runs those fast, while a rank-6 transpose, a channel-axis split (the gradient of a channel concat) or
+    // an unstack (the gradient of stack) are slow JS loops there.
+    const joined = tf.concat(phases, 0).reshape([2, 2, b * h, wd, co]);
+    const cols = joined.transpose([0, 2, 3, 1, 4]).reshape([2, b * h, wd * 2 * co]);
+    return cols.transpose([1, 0, 2]).reshape([b, 2 * h, 2 * wd, co]) as tf.Tensor4D;
+  });
+}
+
 export const leaky = (x: tf.Tensor4D): tf.Tensor4D => tf.leakyRelu(x, 0.2);
 
 /** c [B,D] replicated over an s×s grid → [B,s,s,D] */

@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { CondAugment, type CondCode } from "./conditioning";
 import type { GanConfig } from "./config";
 import { DiscHead } from "./disc-head";
-import { BatchNorm, Conv2d, Dense, leaky, type Mode, upsample2x } from "./layers";
+import { BatchNorm, Conv2d, Dense, leaky, type Mode, upsampleConv3x3 } from "./layers";
 import type { ParamStore } from "./param-store";
 
 /** nearest 2× → 3×3 conv → BN → ReLU */
@@ -17,7 +17,10 @@ export class UpBlock {
     this.bn = new BatchNorm(store.scope("bn"), outC);
   }
   apply(x: tf.Tensor4D, mode: Mode): tf.Tensor4D {
-    return tf.relu(this.bn.apply(this.conv.apply(upsample2x(x)), mode));
+    // conv(upsample2x(x)) computed on the small input (exact; 2.25× fewer multiply-adds)
+    let y = upsampleConv3x3(x, this.conv.w as tf.Tensor4D);
+    if (this.conv.b) y = y.add(this.conv.b);
+    return tf.relu(this.bn.apply(y, mode));
   }
 }
 

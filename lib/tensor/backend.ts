@@ -6,6 +6,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { config } from "../config";
 import { registerWasmGradKernels } from "./wasm-grad-kernels";
+import { registerWasmIdentityKernel } from "./wasm-identity-kernel";
+import { registerWasmReduceKernels } from "./wasm-reduce-kernels";
 
 export type BackendChoice = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
 export const BACKEND_CHOICES: readonly BackendChoice[] = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"];
@@ -56,6 +58,8 @@ async function tryChoice(choice: BackendChoice): Promise<BackendInfo | null> {
     if (!(await tf.setBackend("wasm"))) return null;
     await tf.ready();
     registerWasmGradKernels();
+    registerWasmReduceKernels();
+    registerWasmIdentityKernel();
     const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
     // WASM_HAS_MULTITHREAD_SUPPORT is hard-wired off in Node: one backend uses one core
     const threads = (await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")) ? 2 : 1;

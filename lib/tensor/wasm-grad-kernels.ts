@@ -3,7 +3,8 @@
  * (XNNPACK Conv2D, Transpose, PadV2, Reverse, Slice), so conv training never drops to a scalar loop.
  *
  * - Conv2DBackpropFilter (missing): dW = conv(xᵀ, dyᵀ) with dilation = stride (batch and channel axes swapped).
- * - Conv2DBackpropInput (scalar loop upstream): dx = conv(dilate(dy), rot180(W)ᵀ), stride 1.
+ * - Conv2DBackpropInput (scalar loop upstream): dx = conv(pad(dy), rot180(W)ᵀ) at stride 1; at stride s one
+ *   exact stride-1 conv per output phase, interleaved by Transpose (no zero-stuffed dy).
  * - BatchMatMul with transposed operands (slow path upstream): transpose explicitly, then the fast path.
  *
  * Kernels call the backend's kernel functions directly (not tf ops), so nothing is recorded on the tape
@@ -22,7 +23,7 @@ const BACKEND = "wasm";
 class KernelScope {
   private readonly temps: Info[] = [];
   constructor(
-    private readonly backend: WasmBackend,
+    readonly backend: WasmBackend,
     private readonly kernels: Map<string, tf.KernelFunc>,
   ) {}
 
@@ -139,10 +140,63 @@ function conv2dBackpropFilter(args: {
 }
 
 /**
+ * Strided dx with every phase exact: output row h = s·V + ρ reads dy rows V + q − t with taps W[r + s·t],
+ * where ρ + top = s·q + r. One stride-1 conv per phase (ρh, ρw) computes exactly its H/s × W/s cells, so
+ * no multiply is spent on cells outside the image (the one-conv form below wastes (1 + s/H)² on small maps);
+ * two Transposes that collapse to rank 4 and 3 interleave the phases. Needs H, W divisible by the strides.
+ */
+function backpropInputByPhase(
+  s: KernelScope,
+  dy: Info,
+  wv: Float32Array,
+  inputShape: number[],
+  g: ConvGeometry,
+) {
+  const [b, h, w, ci] = inputShape;
+  const [, oh, ow, co] = dy.shape;
+  const [sh, sw] = [g.strideH, g.strideW];
+  const [hh, ww] = [h / sh, w / sw];
+  const phases: Info[] = [];
+  for (let rh = 0; rh < sh; rh++)
+    for (let rw = 0; rw < sw; rw++) {
+      const r = (rh + g.top) % sh;
+      const q = Math.floor((rh + g.top) / sh);
+      const c = (rw + g.left) % sw;
+      const qw = Math.floor((rw + g.left) / sw);
+      const ka = Math.ceil((g.kh - r) / sh);
+      const kb = Math.ceil((g.kw - c) / sw);
+      // F[t, u, co, ci] = W[r + sh·(ka−1−t), c + sw·(kb−1−u), ci, co]
+      const fv = new Float32Array(ka * kb * co * ci);
+      for (let t = 0; t < ka; t++)
+        for (let u = 0; u < kb; u++) {
+          const i = r + sh * (ka - 1 - t);
+          const j = c + sw * (kb - 1 - u);
+          for (let x = 0; x < ci; x++) {
+            const src = ((i * g.kw + j) * ci + x) * co;
+            const dst = (t * kb + u) * co * ci + x;
+            for (let y = 0; y < co; y++) fv[dst + y * ci] = wv[src + y];
+          }
+        }
+      const f = s.track(s.backend.makeOutput([ka, kb, co, ci], "float32", undefined, fv));
+      const top = ka - 1 - q;
+      const left = kb - 1 - qw;
+      const dp = s.padOrCrop(dy, top, hh + ka - 1 - top - oh, left, ww + kb - 1 - left - ow);
+      phases.push(conv(s, dp, f, [1, 1])); // [B, H/sh, W/sw, Ci]
+    }
+  // [(ρh, ρw, B·hh), ww, Ci] → [ρh, B·hh, ww, ρw, Ci] → [B·hh, ρh, ww·ρw·Ci] = [B, H, W, Ci]
+  const joined = s.run("Concat", phases as never, { axis: 0 });
+  const j5 = s.run("Reshape", { x: joined }, { shape: [sh, sw, b * hh, ww, ci] });
+  const cols = s.run("Transpose", { x: j5 }, { perm: [0, 2, 3, 1, 4] });
+  const c3 = s.run("Reshape", { x: cols }, { shape: [sh, b * hh, ww * sw * ci] });
+  const rows = s.run("Transpose", { x: c3 }, { perm: [1, 0, 2] });
+  return s.finish(s.run("Reshape", { x: rows }, { shape: [b, h, w, ci] }));
+}
+
+/**
  * dx[b,h,w,ci] = Σ dy[b,p,q,co] · W[i,j,ci,co] over p·sh + i − top = h, q·sw + j − left = w.
  * Sub-pixel form: output row u = h + top splits into phase r = u mod s and cell U = ⌊u/s⌋, and each phase is
  * a stride-1 correlation of dy with the taps W[r + s·a]. All s² phases run as ONE stride-1 conv with s²·Ci
- * output channels, then DepthToSpace interleaves them: no zero-stuffed dy, no wasted multiplies.
+ * output channels, then one Transpose interleaves them: no zero-stuffed dy, no wasted multiplies.
  */
 function conv2dBackpropInput(args: {
   inputs: { dy: Info; filter: Info };
@@ -156,10 +210,12 @@ function conv2dBackpropInput(args: {
   const [b, h, w, ci] = inputShape;
   const [, oh, ow, co] = dy.shape;
   const [sh, sw] = [g.strideH, g.strideW];
+  const wv = args.backend.readSync(filter.dataId) as Float32Array;
+  if ((sh > 1 || sw > 1) && h % sh === 0 && w % sw === 0 && g.kh >= sh && g.kw >= sw)
+    return backpropInputByPhase(s, dy, wv, inputShape, g);
   const ka = Math.ceil(g.kh / sh); // taps per phase (rows)
   const kb = Math.ceil(g.kw / sw);
   // F[a, a', co, (r·sw + c)·Ci + ci] = W[r + sh·(ka−1−a), c + sw·(kb−1−a'), ci, co] (0 outside the kernel)
-  const wv = args.backend.readSync(filter.dataId) as Float32Array;
   const outC = sh * sw * ci;
   const fv = new Float32Array(ka * kb * co * outC);
   for (let a = 0; a < ka; a++)
@@ -186,11 +242,12 @@ function conv2dBackpropInput(args: {
   const hq = Math.ceil((h + g.top) / sh); // phase cells needed to cover rows top .. top + H
   const wq = Math.ceil((w + g.left) / sw);
   const dp = s.padOrCrop(dy, ka - 1, hq - oh, kb - 1, wq - ow);
-  let z = conv(s, dp, f, [1, 1]); // [B, hq, wq, sh·sw·Ci]
-  if (sh > 1 || sw > 1) {
-    if (sh !== sw) throw new Error("wasm Conv2DBackpropInput: unequal strides are not supported");
-    z = s.run("DepthToSpace", { x: z }, { blockSize: sh, dataFormat: "NHWC" }); // [B, sh·hq, sw·wq, Ci]
-  }
+  const zc = conv(s, dp, f, [1, 1]); // [B, hq, wq, sh·sw·Ci]
+  // interleave the phases: [B, hq, wq, sh, sw, Ci] → [B, hq, sh, wq, sw, Ci]. A Transpose, not the wasm
+  // DepthToSpace kernel, which is a scalar loop ~10× slower than the transpose.
+  const z6 = s.run("Reshape", { x: zc }, { shape: [b, hq, wq, sh, sw, ci] });
+  const zt = s.run("Transpose", { x: z6 }, { perm: [0, 1, 3, 2, 4, 5] });
+  const z = s.run("Reshape", { x: zt }, { shape: [b, sh * hq, sw * wq, ci] }); // [B, sh·hq, sw·wq, Ci]
   if (z.shape[1] === h && z.shape[2] === w && g.top === 0 && g.left === 0) return s.finish(z);
   return s.finish(s.run("Slice", { x: z }, { begin: [0, g.top, g.left, 0], size: [b, h, w, ci] }));
 }

@@ -135,6 +135,15 @@ export class DataParallel {
     return this.run("g", model, optG, batch, gGrads);
   }
 
+  /** live tensors and bytes held by each worker's backend (a leak shows as growth between steps) */
+  async workerMemory(): Promise<{ numTensors: number; numBytes: number }[]> {
+    const replies = await Promise.all(this.workers.map((w) => w.request({ kind: "memory" })));
+    return replies.map((r) => {
+      if (r.kind !== "memory") throw new Error(`gradient worker answered ${r.kind} to a memory request`);
+      return { numTensors: r.numTensors, numBytes: r.numBytes };
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }

@@ -12,11 +12,14 @@ import { dGrads, gGrads, stepInputs } from "./steps";
 
 export type WorkerRequest =
   | { kind: "init"; config: GanConfig; backend?: BackendChoice }
-  | { kind: "d" | "g"; weights: Record<string, Float32Array>; batch: Batch };
+  | { kind: "d" | "g"; weights: Record<string, Float32Array>; batch: Batch }
+  | { kind: "memory" };
 
 export type WorkerReply =
   | { kind: "ready"; backend: string }
   | { kind: "grads"; grads: Record<string, Float32Array>; losses: Record<string, number> }
+  /** live tensors and their bytes in this worker's backend (tests assert they stay flat) */
+  | { kind: "memory"; numTensors: number; numBytes: number }
   | { kind: "error"; message: string };
 
 let model: GanModel | null = null;
@@ -27,11 +30,21 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
     model = new GanModel(msg.config, { seed: msg.config.train.seed, withDiscriminator: true });
     return { kind: "ready", backend: info.description };
   }
+  if (msg.kind === "memory") {
+    const mem = tf.memory();
+    return { kind: "memory", numTensors: mem.numTensors, numBytes: mem.numBytes };
+  }
   const m = model;
   if (!m) throw new Error("worker used before init");
   for (const [name, v] of m.namedTensors()) {
     const w = msg.weights[name];
-    if (w) v.assign(tf.tidy(() => tf.tensor(w, v.shape)));
+    if (!w) continue;
+    // assign() shares the tensor's data and takes a reference of its own: the tensor must still be freed,
+    // or every step leaks a full copy of the weights until the wasm heap overflows ("memory access out of
+    // bounds" after a few hundred steps)
+    const t = tf.tensor(w, v.shape);
+    v.assign(t);
+    t.dispose();
   }
   const c = m.config;
   const x = stepInputs(msg.batch, c.embDim, c.zDim, c.cDim);

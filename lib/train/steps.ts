@@ -3,7 +3,14 @@
  * (lightweight-gan style). Everything runs under tf.tidy / variableGrads and frees its tensors.
  */
 import * as tf from "@tensorflow/tfjs";
-import { discriminatorLoss, type GanModel, generatorAdvLoss, klLoss, stopGradient } from "../gan";
+import {
+  discriminatorLoss,
+  type GanModel,
+  type GeneratorOutput,
+  generatorAdvLoss,
+  klLoss,
+  stopGradient,
+} from "../gan";
 import type { Adam } from "./adam";
 import type { Batch } from "./batcher";
 
@@ -61,15 +68,31 @@ export interface StepGrads<L> {
  * no gradient into G), then D loss = real + ½(fake + wrong) on (real, right), (real, wrong), (fake, right).
  */
 export function dGrads(model: GanModel, x: StepInputs, updateStats = true): StepGrads<DLosses> {
-  const D = model.d;
-  if (!D) throw new Error("dStep needs a model built withDiscriminator: true");
+  if (!model.d) throw new Error("dStep needs a model built withDiscriminator: true");
   const [fake, muRight, muWrong] = tf.tidy(() => {
     const out = model.generate(x.z, x.right, x.eps, { training: true, updateStats });
-    // D is conditioned on the (detached) CA mean of the trained generator, as in StackGAN
-    const ca = model.config.stage === 1 ? model.g1.ca : (model.g2?.ca ?? model.g1.ca);
-    const zeros = tf.zerosLike(x.eps);
-    return [out.image, out.mu, ca.apply(x.wrong, zeros).mu];
+    return [out.image, out.mu, wrongMu(model, x)];
   });
+  const r = dGradsOn(model, x, fake, muRight, muWrong);
+  tf.dispose([fake, muRight, muWrong]);
+  return r;
+}
+
+/** D is conditioned on the (detached) CA mean of the trained generator, as in StackGAN */
+function wrongMu(model: GanModel, x: StepInputs): tf.Tensor2D {
+  const ca = model.config.stage === 1 ? model.g1.ca : (model.g2?.ca ?? model.g1.ca);
+  return ca.apply(x.wrong, tf.zerosLike(x.eps)).mu;
+}
+
+/** D gradients on given (detached) fakes and CA means */
+function dGradsOn(
+  model: GanModel,
+  x: StepInputs,
+  fake: tf.Tensor4D,
+  muRight: tf.Tensor2D,
+  muWrong: tf.Tensor2D,
+): StepGrads<DLosses> {
+  const D = model.d as NonNullable<GanModel["d"]>;
   const mode = { training: true };
   const vars = model.stores.d?.trainable as Map<string, tf.Variable>;
   let parts: Record<keyof DLosses, tf.Scalar> | null = null;
@@ -91,28 +114,32 @@ export function dGrads(model: GanModel, x: StepInputs, updateStats = true): Step
     };
     return l.d;
   }, [...vars.values()]);
-  tf.dispose([value, fake, muRight, muWrong]);
+  value.dispose();
   return {
     grads: byOurNames(vars, grads),
     losses: readAll(parts as unknown as Record<keyof DLosses, tf.Scalar>),
   };
 }
 
+/** G loss of one forward pass: fool D on both logits, plus klWeight · KL of the conditioning augmentation */
+function gLossOf(model: GanModel, out: GeneratorOutput): Record<keyof GLosses, tf.Scalar> {
+  const D = model.d as NonNullable<GanModel["d"]>;
+  const mode = { training: true };
+  const code = D.encode(out.image, mode);
+  const adv = generatorAdvLoss(D.head.cond(code, stopGradient(out.mu), mode), D.head.uncond(code));
+  const kl = klLoss(out.mu, out.logvar);
+  return { g: adv.add(kl.mul(model.config.train.klWeight)) as tf.Scalar, gAdv: adv, kl };
+}
+
 /** G gradients: fool D on both logits, plus klWeight · KL of the conditioning augmentation. */
 export function gGrads(model: GanModel, x: StepInputs): StepGrads<GLosses> {
-  const D = model.d;
-  if (!D) throw new Error("gStep needs a model built withDiscriminator: true");
-  const mode = { training: true };
+  if (!model.d) throw new Error("gStep needs a model built withDiscriminator: true");
   const vars = model.trainedG.trainable;
   let parts: Record<keyof GLosses, tf.Scalar> | null = null;
   const { value, grads } = tf.variableGrads(() => {
-    const out = model.generate(x.z, x.right, x.eps, mode);
-    const code = D.encode(out.image, mode);
-    const adv = generatorAdvLoss(D.head.cond(code, stopGradient(out.mu), mode), D.head.uncond(code));
-    const kl = klLoss(out.mu, out.logvar);
-    const g = adv.add(kl.mul(model.config.train.klWeight)) as tf.Scalar;
-    parts = { g: tf.keep(g.clone()), gAdv: tf.keep(adv), kl: tf.keep(kl) };
-    return g;
+    const l = gLossOf(model, model.generate(x.z, x.right, x.eps, { training: true }));
+    parts = { g: tf.keep(l.g.clone()), gAdv: tf.keep(l.gAdv), kl: tf.keep(l.kl) };
+    return l.g;
   }, [...vars.values()]);
   value.dispose();
   return {
@@ -135,6 +162,38 @@ export function dStep(model: GanModel, optD: Adam, x: StepInputs): DLosses {
 /** One G update; returns its named losses. */
 export function gStep(model: GanModel, optG: Adam, x: StepInputs): GLosses {
   return applyAndFree(optG, gGrads(model, x));
+}
+
+/**
+ * dStep then gStep with ONE generator forward pass instead of two: the D update does not touch G, so both
+ * steps see the same fakes (same weights, inputs and batch statistics; running statistics move once, as
+ * in dStep). tfjs records a tape only inside variableGrads' closure, so the D step (on fakes detached by
+ * stopGradient) and its Adam update run inside the G step's closure; the G backward pass then follows only
+ * the paths from G's weights to the G loss. The price: the D step's saved activations live until the G
+ * backward pass ends. Data-parallel workers cannot do this (the D update happens on the main thread
+ * between their two requests), so DataParallel keeps two forward passes.
+ */
+export function dgStep(model: GanModel, optD: Adam, optG: Adam, x: StepInputs): DLosses & GLosses {
+  if (!model.d) throw new Error("dgStep needs a model built withDiscriminator: true");
+  const vars = model.trainedG.trainable;
+  let d: DLosses | null = null;
+  let parts: Record<keyof GLosses, tf.Scalar> | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    const out = model.generate(x.z, x.right, x.eps, { training: true, updateStats: true });
+    d = applyAndFree(
+      optD,
+      dGradsOn(model, x, stopGradient(out.image), stopGradient(out.mu), stopGradient(wrongMu(model, x))),
+    );
+    const l = gLossOf(model, out);
+    parts = { g: tf.keep(l.g.clone()), gAdv: tf.keep(l.gAdv), kl: tf.keep(l.kl) };
+    return l.g;
+  }, [...vars.values()]);
+  value.dispose();
+  const g = applyAndFree(optG, {
+    grads: byOurNames(vars, grads),
+    losses: readAll(parts as unknown as Record<keyof GLosses, tf.Scalar>),
+  });
+  return { ...(d as unknown as DLosses), ...g };
 }
 
 /**

@@ -27,7 +27,7 @@ import { DataParallel } from "./data-parallel";
 import { ProgressBar } from "./progress-bar";
 import { type ProgressEvent, RunFolder, stepDirName } from "./run-folder";
 import { pickSampleSpec, renderSampleGrid } from "./sample-grid";
-import { disposeInputs, dStep, gStep, recalibrateBatchNorm, stepInputs } from "./steps";
+import { dgStep, disposeInputs, recalibrateBatchNorm, stepInputs } from "./steps";
 
 export interface TrainOptions {
   runDir: string;
@@ -280,7 +280,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       } else {
         const x = stepInputs(batcher.batch(step), batcher.embDim, config.zDim, config.cDim);
         try {
-          losses = { ...dStep(model, opt.d, x), ...gStep(model, opt.g, x) };
+          losses = dgStep(model, opt.d, opt.g, x);
         } finally {
           disposeInputs(x);
         }

@@ -37,6 +37,10 @@ const cases: { x: [number, number, number, number]; k: number; co: number; s: nu
   { x: [2, 6, 6, 3], k: 1, co: 5, s: 1, pad: "same" },
   { x: [1, 10, 10, 2], k: 4, co: 3, s: 2, pad: 1 },
   { x: [2, 11, 11, 3], k: 3, co: 4, s: 3, pad: "same" },
+  // per-phase dx with a different number of taps per phase (5 = 3 + 2 at stride 2), and stride 3 exact
+  { x: [2, 12, 12, 3], k: 5, co: 4, s: 2, pad: "same" },
+  { x: [2, 12, 9, 3], k: 3, co: 2, s: 3, pad: "valid" },
+  { x: [3, 8, 8, 16], k: 4, co: 32, s: 2, pad: "same" },
 ];
 
 /** float64 reference of dW for NHWC conv with explicit top/left padding */

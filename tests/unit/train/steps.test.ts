@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadDataset } from "@/lib/data";
 import { GanModel, presetConfig } from "@/lib/gan";
 import { initBackend } from "@/lib/tensor";
-import { Adam, Batcher, disposeInputs, dStep, gStep, stepInputs } from "@/lib/train";
+import { Adam, Batcher, dgStep, disposeInputs, dStep, gStep, stepInputs } from "@/lib/train";
 import { shapesDataset } from "./helpers";
 
 describe("D and G steps", () => {
@@ -42,6 +42,49 @@ describe("D and G steps", () => {
     m.dispose();
     optG.dispose();
     optD.dispose();
+  });
+
+  it("dgStep (one generator pass) gives the losses and weights of dStep then gStep, and leaks nothing", async () => {
+    const ds = await loadDataset(await shapesDataset({ count: 24 }));
+    const c = presetConfig("tiny", { embDim: 32, train: { batchSize: 4 } });
+    const batcher = new Batcher(ds, { batchSize: 4, imageSize: 64, seed: 1, zDim: c.zDim, cDim: c.cDim });
+    const make = () => {
+      const m = new GanModel(c, { seed: 1, withDiscriminator: true });
+      return {
+        m,
+        g: new Adam(m.trainedG.trainable, 1e-3),
+        d: new Adam(m.stores.d?.trainable ?? new Map(), 1e-3),
+      };
+    };
+    const two = make();
+    const one = make();
+    const run = (s: number) => {
+      const x = stepInputs(batcher.batch(s), 32, c.zDim, c.cDim);
+      const a: Record<string, number> = { ...dStep(two.m, two.d, x), ...gStep(two.m, two.g, x) };
+      const b: Record<string, number> = dgStep(one.m, one.d, one.g, x);
+      disposeInputs(x);
+      return { a, b };
+    };
+    for (let s = 0; s < 3; s++) {
+      const { a, b } = run(s);
+      for (const k of ["d", "dReal", "dWrong", "dFake", "g", "gAdv", "kl"]) expect(b[k]).toBeCloseTo(a[k], 4);
+    }
+    const wa = two.m.namedTensors();
+    for (const [name, v] of one.m.namedTensors()) {
+      const x = v.dataSync();
+      const y = wa.get(name)?.dataSync() as Float32Array;
+      let diff = 0;
+      for (let i = 0; i < x.length; i++) diff = Math.max(diff, Math.abs(x[i] - y[i]));
+      expect(diff, name).toBeLessThan(1e-4);
+    }
+    const count = tf.memory().numTensors;
+    run(3);
+    expect(tf.memory().numTensors).toBe(count);
+    for (const t of [one, two]) {
+      t.m.dispose();
+      t.g.dispose();
+      t.d.dispose();
+    }
   });
 
   it("batches are a pure function of (seed, step)", async () => {
