@@ -1,6 +1,8 @@
 /**
  * Training-step benchmark of the bench-stage1 architecture (STACK.md: ngf 64, 4×4×512 start, ndf 64, batch 64).
- *   npm run bench:train [-- --steps 2 --batch 64 --profile --no-torch]
+ *   npm run bench:train [-- --steps 2 --batch 64 --workers 1|2 --profile --no-torch]
+ * Default 1 shard: the single-process step runs the generator forward once (dgStep); 2 data-parallel shards run it
+ * twice and were slower on these shared 2-core machines (measured 12.2 s vs 16.7 s per step).
  * Prints ms per step, GFLOP per step and achieved GFLOP/s on the active backend; when /usr/bin/python3 has
  * torch, runs the same step in PyTorch (2 threads) and prints the ratio. Ends with one JSON line.
  */
@@ -49,7 +51,7 @@ const inputs = (): StepInputs => ({
 });
 // one fixed batch: the timing is of the step, not of making random inputs
 const fixed = inputs();
-const shards = Number(values.workers ?? Math.min(2, os.cpus().length));
+const shards = Math.min(Number(values.workers ?? 1), os.cpus().length);
 const dp = shards > 1 ? await DataParallel.start(config, shards, backend.choice) : null;
 const fixedBatch: Batch = {
   size: batch,
