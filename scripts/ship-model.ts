@@ -36,11 +36,20 @@ if (dataset.hash !== state.datasetHash)
     `checkpoint was trained on dataset ${state.datasetHash}, ${values.dataset} is ${dataset.hash}`,
   );
 
-const steps = (await fs.readFile(path.join(runDir, "progress.jsonl"), "utf8").catch(() => ""))
+const events = (await fs.readFile(path.join(runDir, "progress.jsonl"), "utf8").catch(() => ""))
   .split("\n")
   .filter(Boolean)
-  .map((l) => JSON.parse(l))
-  .filter((e) => e.type === "step" && e.step <= state.step);
+  .map((l) => JSON.parse(l));
+const steps = events.filter((e) => e.type === "step" && e.step <= state.step);
+// where it trained: the sessions the run's log records (runs from before session events say less)
+const sessionBackends = [
+  ...new Set(
+    events
+      .filter((e) => e.type === "session" && e.step <= state.step)
+      .map((e) => `${e.backend}${e.workers > 1 ? ` × ${e.workers} data-parallel shards` : ""}`),
+  ),
+];
+const backend = `TensorFlow.js 4.22 ${sessionBackends.length ? sessionBackends.join("; ") : "wasm (SIMD)"}, 2 shared CPU cores`;
 // wall time: elapsed seconds summed over the run's sessions (elapsedSec restarts when a run is resumed)
 let wall = 0;
 let prev = 0;
@@ -68,7 +77,7 @@ const manifest: ModelVersionManifest = {
     datasetHash: dataset.hash,
     wallTimeSec: Math.round(wall),
     lastLosses: last?.losses ?? null,
-    backend: "tfjs wasm (SIMD), 2 CPU cores",
+    backend,
   },
 };
 await fs.writeFile(path.join(tmp, "model.json"), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -100,7 +109,7 @@ built-in emoji dataset, on this project's 2-core CPU machines, in the background
 | training data | ${dataset.name}: ${dataset.count} images (${dataset.splits.train} train / ${dataset.splits.val} val / ${dataset.splits.test} test, test classes never seen), ${dataset.captionCount} captions |
 | training | ${state.step} steps at batch ${c.train.batchSize} (${((state.step * c.train.batchSize) / dataset.splits.train).toFixed(1)} epochs), Adam lr ${c.train.lrG} β (${c.train.beta1}, ${c.train.beta2}), KL weight ${c.train.klWeight} |
 | wall time | ${(wall / 60).toFixed(0)} min |
-| backend | TensorFlow.js 4.22 wasm (SIMD), data-parallel worker threads, 2 shared CPU cores |
+| backend | ${backend} |
 | last losses | ${
     last
       ? Object.entries(last.losses as Record<string, number>)
