@@ -23,6 +23,7 @@ export type OnnxThreadInputs = Partial<Record<OnnxStage, OnnxInputShape[]>> & { 
 type Reply =
   | { id: number; kind: "loaded"; inputs: OnnxThreadInputs }
   | { id: number; kind: "result"; data: Float32Array; dims: number[] }
+  | { id: number; kind: "rgb8"; images: Uint8Array[] }
   | { id: number; kind: "error"; message: string };
 
 interface Pending {
@@ -92,19 +93,39 @@ export class OnnxThread implements OnnxRunner {
   }
 
   async run(stage: OnnxStage, feeds: Record<string, OnnxFeed>, output: string): Promise<Float32Array> {
+    const r = await this.pass({ stage, feeds, output });
+    if (r.kind !== "result") throw new Error(`ONNX worker: unexpected reply ${r.kind} to run`);
+    return r.data;
+  }
+
+  async runRgb8(
+    stage: OnnxStage,
+    feeds: Record<string, OnnxFeed>,
+    output: string,
+    perImage: number,
+  ): Promise<Uint8Array[]> {
+    const r = await this.pass({ stage, feeds, output, rgb8PerImage: perImage });
+    if (r.kind !== "rgb8") throw new Error(`ONNX worker: unexpected reply ${r.kind} to run`);
+    return r.images;
+  }
+
+  private async pass(msg: {
+    stage: OnnxStage;
+    feeds: Record<string, OnnxFeed>;
+    output: string;
+    rgb8PerImage?: number;
+  }) {
     await this.start();
     const w = this.worker;
     if (!w)
-      throw new Error(`The ONNX worker thread ${this.lastCrash ?? "stopped"} before the ${stage} pass.`);
+      throw new Error(`The ONNX worker thread ${this.lastCrash ?? "stopped"} before the ${msg.stage} pass.`);
     // the feeds are ours (built per pass): hand their buffers over instead of copying them
     const transfer = new Set<ArrayBuffer>();
-    for (const f of Object.values(feeds)) {
+    for (const f of Object.values(msg.feeds)) {
       const whole = f.data.byteOffset === 0 && f.data.byteLength === f.data.buffer.byteLength;
       if (whole && f.data.buffer instanceof ArrayBuffer) transfer.add(f.data.buffer);
     }
-    const r = await this.request(w, { kind: "run", stage, feeds, output }, [...transfer]);
-    if (r.kind !== "result") throw new Error(`ONNX worker: unexpected reply ${r.kind} to run`);
-    return r.data;
+    return this.request(w, { kind: "run", ...msg }, [...transfer]);
   }
 
   /** Terminate the worker (resolves once the thread has stopped); calls still waiting reject. */

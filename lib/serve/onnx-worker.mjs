@@ -5,12 +5,14 @@
  * resolves it from process.cwd()). The protocol (every message carries the request id it answers):
  *   {id, kind: "load", files: {stage1, stage2?}, options}  → {id, kind: "loaded", inputs: {stage1, stage2?}}
  *   {id, kind: "run", stage, feeds: {name: {data, dims}}, output} → {id, kind: "result", data, dims}
+ *   the same with rgb8PerImage: n                                 → {id, kind: "rgb8", images: [Uint8Array]}
  *   {id, kind: "crash", how: "throw" | "exit"}                     → the thread dies (fault drills and tests)
  *   any request that fails                                          → {id, kind: "error", message}
  * Float32Array buffers travel transferred, not copied, in both directions.
  */
 import { parentPort } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
+import { toRgb8 } from "./rgb8.mjs";
 
 /** @type {Record<string, ort.InferenceSession>} */
 const sessions = {};
@@ -31,7 +33,7 @@ async function load({ files, options }) {
   return { reply: { kind: "loaded", inputs }, transfer: [] };
 }
 
-async function run({ stage, feeds, output }) {
+async function run({ stage, feeds, output, rgb8PerImage }) {
   const session = sessions[stage];
   if (!session) throw new Error(`the worker has no ${stage} session loaded`);
   const tensors = {};
@@ -39,6 +41,12 @@ async function run({ stage, feeds, output }) {
     tensors[name] = new ort.Tensor("float32", data, dims);
   const out = (await session.run(tensors))[output];
   if (!out) throw new Error(`the ${stage} graph has no output "${output}"`);
+  if (rgb8PerImage) {
+    const images = [];
+    for (let i = 0; i < out.data.length; i += rgb8PerImage)
+      images.push(toRgb8(out.data.subarray(i, i + rgb8PerImage)));
+    return { reply: { kind: "rgb8", images }, transfer: images.map((im) => im.buffer) };
+  }
   // an output that does not own its whole buffer is copied once here (off the main thread) before transfer
   let data = out.data;
   if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) data = data.slice();
