@@ -74,7 +74,7 @@ export class OnnxThread implements OnnxRunner {
     const w = new Worker(this.file, { name: "ganvas-onnx" });
     this.worker = w;
     this.starts++;
-    w.on("message", (r: Reply) => this.settle(w, r));
+    w.on("message", (r: Reply) => this.settle(r));
     w.on("error", (err) => this.fail(w, `crashed (${err.message})`));
     w.on("exit", (code) => this.fail(w, `exited with code ${code}`));
     const loaded = this.request(w, { kind: "load", ...this.load }, []).then((r) => {
@@ -147,16 +147,16 @@ export class OnnxThread implements OnnxRunner {
     const id = this.nextId++;
     return new Promise<Reply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      w.ref(); // a call in flight keeps the process alive; an idle worker does not
+      w.ref(); // a call in flight keeps the process alive; an idle worker does not (see settle)
       w.postMessage({ ...msg, id }, transfer);
     });
   }
 
-  private settle(w: Worker, r: Reply): void {
+  private settle(r: Reply): void {
     const p = this.pending.get(r.id);
     if (!p) return;
     this.pending.delete(r.id);
-    if (this.pending.size === 0) w.unref();
+    if (this.pending.size === 0) this.worker?.unref();
     if (r.kind === "error") p.reject(new Error(`ONNX worker: ${r.message}`));
     else p.resolve(r);
   }

@@ -1,5 +1,7 @@
+import { execFile } from "node:child_process";
 import { promises as fs, readdirSync } from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Rng } from "@/lib/gan";
 import {
@@ -142,6 +144,24 @@ describe("ONNX engine in a worker thread", () => {
     expect(threadCount()).toBe(base);
     expect(one.thread.threadId).toBeNull();
     await expect(one.stage1(items(8, 1))).rejects.toThrow(/disposed/);
+  });
+
+  it("a script awaiting a call is kept alive by it, and an engine left idle does not hold the process", async () => {
+    const script = path.join(root, "script.mts");
+    const serve = path.resolve("lib/serve/index.ts");
+    await fs.writeFile(
+      script,
+      [
+        `import { loadOnnxWorkerEngine } from ${JSON.stringify(serve)};`,
+        `const e = await loadOnnxWorkerEngine(${JSON.stringify(version)}, { threads: 1 });`,
+        "const [out] = await e.stage1([{ emb: new Float32Array(32), z: new Float32Array(16), eps: new Float32Array(8) }]);",
+        "console.log('pixels', out.rgb64.length); // no dispose: the process must still exit",
+      ].join("\n"),
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", script], {
+      timeout: 30_000,
+    });
+    expect(stdout.trim()).toBe(`pixels ${64 * 64 * 3}`);
   });
 
   it("switching the served version terminates the old version's worker", async () => {
