@@ -71,7 +71,8 @@ export class OnnxThread implements OnnxRunner {
       return Promise.reject(
         new Error(`The ONNX worker file ${this.file} is missing: run the server from the repository root.`),
       );
-    const w = new Worker(this.file, { name: "ganvas-onnx" });
+    // a plain .mjs entry: no loader flags (tsx under scripts and tests) needed, and none slowing its start
+    const w = new Worker(this.file, { name: "ganvas-onnx", execArgv: [] });
     this.worker = w;
     this.starts++;
     w.on("message", (r: Reply) => this.settle(r));
