@@ -37,15 +37,8 @@ export interface GeneratorEngine {
   dispose(): Promise<void>;
 }
 
-/** [-1, 1] floats → uint8, rounding like the trainer's sample grids */
-export function toRgb8(x: Float32Array): Uint8Array {
-  const out = new Uint8Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const v = Math.round((x[i] + 1) * 127.5);
-    out[i] = Math.min(255, Math.max(0, v));
-  }
-  return out;
-}
+/** [-1, 1] floats → uint8 (shared with the ONNX worker thread, hence plain JavaScript) */
+export { toRgb8 } from "./rgb8.mjs";
 
 export function concatRows(rows: Float32Array[], width: number): Float32Array {
   const out = new Float32Array(rows.length * width);

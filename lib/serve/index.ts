@@ -2,6 +2,11 @@
 export { type BatchJob, MicroBatcher } from "./batcher";
 export type { EngineInfo, GeneratorEngine, Stage1Item, Stage1Output, Stage2Input } from "./engine";
 export { loadOnnxEngine, type OnnxEngineOptions, onnxSessionOptions } from "./engine-onnx";
+export {
+  loadOnnxWorkerEngine,
+  type OnnxWorkerEngine,
+  type OnnxWorkerEngineOptions,
+} from "./engine-onnx-worker";
 export { loadTfjsEngine } from "./engine-tfjs";
 export { type GenerationEvent, type GenerationRequest, generationStream } from "./generation";
 export {
@@ -19,6 +24,7 @@ export {
   type OnnxExportResult,
   writeModelVersionFolder,
 } from "./onnx-export";
+export { OnnxThread, onnxWorkerFile } from "./onnx-thread";
 export { embedRecipe, formatParameters, type Recipe, readRecipe, readTextChunks } from "./png-recipe";
 export {
   type EngineLoader,

@@ -1,7 +1,8 @@
 /**
  * Loaded model versions, kept warm. Each version is loaded once (ONNX when exported, else TensorFlow.js) and
  * shares two micro-batchers (Stage-I, Stage-II) across all requests. Switching the active version loads the new
- * one; the old one is disposed a little later so requests already running on it can finish.
+ * one; the old one is disposed a little later so requests already running on it can finish (for the ONNX engine,
+ * disposing terminates the worker thread that holds its sessions).
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
