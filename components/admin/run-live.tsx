@@ -94,9 +94,7 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
       const all = JSON.parse((e as MessageEvent).data) as { type: string; backend?: string }[];
       const session = all.filter((x) => x.type === "session").at(-1);
       if (session?.backend) setBackend(session.backend);
-      const evs = all.filter(
-        (x): x is StepEvent => x.type === "step",
-      );
+      const evs = all.filter((x): x is StepEvent => x.type === "step");
       // after a resume from an earlier checkpoint the log restarts there: replace what came after it
       if (evs.length) setSteps((prev) => [...prev.filter((s) => s.step < evs[0].step), ...evs]);
     });
