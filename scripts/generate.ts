@@ -1,7 +1,9 @@
 /**
  * Quick look at a checkpoint:
- *   npm run generate -- --checkpoint RUN_OR_CHECKPOINT_DIR --prompt "a red circle" --count 8 --seed 1 --out grid.png [--truncation 1.5]
- * Prompts are embedded with the text encoder the checkpoint was trained with.
+ *   npm run generate -- --checkpoint RUN_OR_CHECKPOINT_DIR --prompt "a red circle" [--prompt "a blue car" …]
+ *                       --count 8 --seed 1 --out grid.png [--truncation 1.5] [--upscale 2]
+ * One row per prompt, `count` images each (the same seeds in every row). Prompts are embedded with the text
+ * encoder the checkpoint was trained with.
  */
 import { parseArgs } from "node:util";
 import { createTextEncoder, normalizePrompt } from "@/lib/text";
@@ -13,16 +15,18 @@ import { writeImageGrid } from "../lib/train";
 const { values } = parseArgs({
   options: {
     checkpoint: { type: "string" },
-    prompt: { type: "string" },
+    prompt: { type: "string", multiple: true },
     count: { type: "string", default: "8" },
     seed: { type: "string", default: "1" },
     truncation: { type: "string" },
     out: { type: "string", default: "grid.png" },
+    /** nearest-neighbour zoom of each tile (64 px tiles are small in a README) */
+    upscale: { type: "string", default: "1" },
   },
 });
-if (!values.checkpoint || !values.prompt) {
+if (!values.checkpoint || !values.prompt?.length) {
   console.error(
-    'usage: npm run generate -- --checkpoint DIR --prompt "..." [--count 8] [--seed 1] [--truncation T] [--out grid.png]',
+    'usage: npm run generate -- --checkpoint DIR --prompt "..." [--prompt "..."] [--count 8] [--seed 1] [--truncation T] [--upscale 2] [--out grid.png]',
   );
   process.exit(2);
 }
@@ -39,19 +43,49 @@ await initBackend();
 const gen = await loadGenerator(values.checkpoint);
 const { config, textEncoderId, step } = gen.checkpoint.state;
 const count = Number(values.count);
-const one = await embedPrompt(textEncoderId, config.embDim, values.prompt);
-const embeddings = new Float32Array(count * config.embDim);
-for (let i = 0; i < count; i++) embeddings.set(one, i * config.embDim);
+const prompts = values.prompt as string[];
+const rows: Uint8Array[] = [];
 const t0 = performance.now();
-const out = gen.generate({
-  embeddings,
-  seed: Number(values.seed),
-  truncation: values.truncation ? Number(values.truncation) : undefined,
-});
+let size = 64;
+for (const prompt of prompts) {
+  const one = await embedPrompt(textEncoderId, config.embDim, prompt);
+  const embeddings = new Float32Array(count * config.embDim);
+  for (let i = 0; i < count; i++) embeddings.set(one, i * config.embDim);
+  const out = gen.generate({
+    embeddings,
+    seed: Number(values.seed),
+    truncation: values.truncation ? Number(values.truncation) : undefined,
+  });
+  size = out.images256 ? 256 : 64;
+  rows.push(out.images256 ?? out.images64);
+}
 const ms = performance.now() - t0;
-const size = out.images256 ? 256 : 64;
-await writeImageGrid(values.out, out.images256 ?? out.images64, size, 1, count, [values.prompt]);
+const zoom = Math.max(1, Math.round(Number(values.upscale)));
+const tiles = zoomTiles(concat(rows), prompts.length * count, size, zoom);
+await writeImageGrid(values.out, tiles, size * zoom, prompts.length, count, prompts);
 console.error(
-  `${count} images (${size} px) from ${config.preset} step ${step} in ${ms.toFixed(0)} ms → ${values.out}`,
+  `${prompts.length} × ${count} images (${size} px) from ${config.preset} step ${step} in ${ms.toFixed(0)} ms → ${values.out}`,
 );
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+/** [n, size, size, 3] → [n, size·z, size·z, 3], each pixel repeated z × z */
+function zoomTiles(src: Uint8Array, n: number, size: number, z: number): Uint8Array {
+  if (z === 1) return src;
+  const S = size * z;
+  const out = new Uint8Array(n * S * S * 3);
+  for (let t = 0; t < n; t++)
+    for (let y = 0; y < S; y++)
+      for (let x = 0; x < S; x++) {
+        const s = (t * size * size + Math.floor(y / z) * size + Math.floor(x / z)) * 3;
+        out.set(src.subarray(s, s + 3), (t * S * S + y * S + x) * 3);
+      }
+  return out;
+}
 gen.dispose();
