@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { createTextEncoder, normalizePrompt } from "@/lib/text";
 import { SYNTHETIC_BOW_ID, syntheticBowEmbed } from "../lib/data";
+import { concatBytes } from "../lib/eval";
 import { loadGenerator } from "../lib/gan";
 import { initBackend } from "../lib/tensor";
 import { writeImageGrid } from "../lib/train";
@@ -61,20 +62,11 @@ for (const prompt of prompts) {
 }
 const ms = performance.now() - t0;
 const zoom = Math.max(1, Math.round(Number(values.upscale)));
-const tiles = zoomTiles(concat(rows), prompts.length * count, size, zoom);
+const tiles = zoomTiles(concatBytes(rows), prompts.length * count, size, zoom);
 await writeImageGrid(values.out, tiles, size * zoom, prompts.length, count, prompts);
 console.error(
   `${prompts.length} × ${count} images (${size} px) from ${config.preset} step ${step} in ${ms.toFixed(0)} ms → ${values.out}`,
 );
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 /** [n, size, size, 3] → [n, size·z, size·z, 3], each pixel repeated z × z */
 function zoomTiles(src: Uint8Array, n: number, size: number, z: number): Uint8Array {
   if (z === 1) return src;

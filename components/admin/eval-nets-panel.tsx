@@ -4,15 +4,10 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import type { EvalNetsInfo } from "@/lib/server";
 
-export interface EvalNetsPanelInfo {
-  status: "none" | "queued" | "training" | "ready" | "failed";
-  error: string | null;
-  version: string | null;
-  trainSeconds: number | null;
-  real: Record<string, { rPrecision: number; chance: number }> | null;
-  progress: { step: number; total: number; elapsedSec: number } | null;
-}
+/** the server's view of a dataset's eval nets (a type-only import: nothing of lib/server reaches the client) */
+export type EvalNetsPanelInfo = EvalNetsInfo;
 
 /** A dataset's evaluation networks: what they can tell apart, and a button that (re)trains them in the worker. */
 export function EvalNetsPanel({ datasetId, info }: { datasetId: string; info: EvalNetsPanelInfo }) {

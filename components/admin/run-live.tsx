@@ -4,6 +4,8 @@ import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import type { EvalSummary } from "@/lib/eval";
+import type { CheckpointView } from "@/lib/server";
 import { LossChart } from "./loss-chart";
 import { StatusBadge } from "./status-badge";
 
@@ -26,28 +28,8 @@ interface StepEvent {
   etaSec: number;
   elapsedSec: number;
 }
-interface SplitFigures {
-  items: number;
-  chance: number;
-  real: { rPrecision: number; frechet: number | null; inceptionLike: number | null };
-  generated: { rPrecision: number; frechet: number | null; inceptionLike: number | null };
-  shuffled: { rPrecision: number } | null;
-}
-interface EvalSummary {
-  n: number;
-  evalNets: string;
-  seconds: number;
-  splits: Record<string, SplitFigures>;
-}
-interface CheckpointFile {
-  step: number;
-  dir: string;
-  sample: string | null;
-  bytes: number;
-  evalStatus: "queued" | "running" | "done" | "failed" | null;
-  evalError: string | null;
-  metrics: EvalSummary | null;
-}
+// type-only imports: nothing of lib/server or lib/eval reaches the client bundle
+type CheckpointFile = CheckpointView;
 interface Files {
   sample: string | null;
   checkpoints: CheckpointFile[];
