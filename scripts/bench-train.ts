@@ -21,7 +21,7 @@ const { values } = parseArgs({
     batch: { type: "string", default: "64" },
     profile: { type: "boolean", default: false },
     "no-torch": { type: "boolean", default: false },
-    /** data-parallel shards (1 = main thread only); default: one per core, at most 2 */
+    /** data-parallel shards (1 = main thread only, the default); at most one per core */
     workers: { type: "string" },
   },
 });

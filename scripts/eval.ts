@@ -30,7 +30,7 @@ import {
 } from "@/lib/eval";
 import { mixSeed } from "@/lib/gan";
 import { initBackend } from "@/lib/tensor";
-import { writeImageGrid } from "@/lib/train";
+import { writeImageGrid, zoomTiles } from "@/lib/train";
 
 const { values: args } = parseArgs({
   options: {
@@ -154,22 +154,12 @@ gridItems.forEach(({ it, i }, r) => {
 });
 await writeImageGrid(
   path.join(outDir, "samples.png"),
-  upscale2x(tiles64, gridItems.length * cols),
+  zoomTiles(tiles64, gridItems.length * cols, 64, 2),
   128,
   gridItems.length,
   cols,
   gridItems.map(({ it }) => it.caption),
 );
-function upscale2x(tiles: Uint8Array, count: number): Uint8Array {
-  const out = new Uint8Array(count * 128 * 128 * 3);
-  for (let t = 0; t < count; t++)
-    for (let y = 0; y < 128; y++)
-      for (let x = 0; x < 128; x++) {
-        const s = t * PX + ((y >> 1) * 64 + (x >> 1)) * 3;
-        out.set(tiles.subarray(s, s + 3), (t * 128 * 128 + y * 128 + x) * 3);
-      }
-  return out;
-}
 notes.push(
   "Sample grid: test-split prompts; column 1 is the real image, columns 2–6 generated (column 2 is the scored one).",
 );

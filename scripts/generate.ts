@@ -11,7 +11,7 @@ import { SYNTHETIC_BOW_ID, syntheticBowEmbed } from "../lib/data";
 import { concatBytes } from "../lib/eval";
 import { loadGenerator } from "../lib/gan";
 import { initBackend } from "../lib/tensor";
-import { writeImageGrid } from "../lib/train";
+import { writeImageGrid, zoomTiles } from "../lib/train";
 
 const { values } = parseArgs({
   options: {
@@ -67,17 +67,3 @@ await writeImageGrid(values.out, tiles, size * zoom, prompts.length, count, prom
 console.error(
   `${prompts.length} × ${count} images (${size} px) from ${config.preset} step ${step} in ${ms.toFixed(0)} ms → ${values.out}`,
 );
-/** [n, size, size, 3] → [n, size·z, size·z, 3], each pixel repeated z × z */
-function zoomTiles(src: Uint8Array, n: number, size: number, z: number): Uint8Array {
-  if (z === 1) return src;
-  const S = size * z;
-  const out = new Uint8Array(n * S * S * 3);
-  for (let t = 0; t < n; t++)
-    for (let y = 0; y < S; y++)
-      for (let x = 0; x < S; x++) {
-        const s = (t * size * size + Math.floor(y / z) * size + Math.floor(x / z)) * 3;
-        out.set(src.subarray(s, s + 3), (t * S * S + y * S + x) * 3);
-      }
-  return out;
-}
-gen.dispose();

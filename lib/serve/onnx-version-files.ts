@@ -18,7 +18,8 @@ export interface OnnxInputShape {
   shape: readonly (number | string)[];
 }
 
-async function exists(p: string): Promise<boolean> {
+/** whether a file or folder is there (serving's one stat-based check) */
+export async function exists(p: string): Promise<boolean> {
   return fs.stat(p).then(
     () => true,
     () => false,

@@ -4,11 +4,11 @@
  * one; the old one is disposed a little later so requests already running on it can finish (for the ONNX engine,
  * disposing terminates the worker thread that holds its sessions).
  */
-import { promises as fs } from "node:fs";
 import path from "node:path";
 import { MicroBatcher } from "./batcher";
 import type { GeneratorEngine, Stage1Item, Stage1Output, Stage2Input } from "./engine";
 import { loadTfjsEngine } from "./engine-tfjs";
+import { exists } from "./onnx-version-files";
 
 export interface ServedVersion {
   id: string | null;
@@ -30,13 +30,6 @@ export type EngineLoader = (dir: string) => Promise<GeneratorEngine | null>;
 const loaders: EngineLoader[] = [];
 export function registerEngineLoader(loader: EngineLoader): void {
   loaders.unshift(loader);
-}
-
-async function exists(p: string) {
-  return fs.stat(p).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** Load the fastest engine a model version folder supports. */

@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { type GanConfig, GanModel } from "../gan";
 import { type BackendChoice, initBackend } from "../tensor";
 import type { Batch } from "./batcher";
-import { dGrads, gGrads, stepInputs } from "./steps";
+import { dGrads, disposeInputs, gGrads, stepInputs } from "./steps";
 
 export type WorkerRequest =
   | { kind: "init"; config: GanConfig; backend?: BackendChoice }
@@ -50,7 +50,7 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
   const x = stepInputs(msg.batch, c.embDim, c.zDim, c.cDim);
   // running statistics are the main replica's business: workers never update them
   const r = msg.kind === "d" ? dGrads(m, x, false) : gGrads(m, x);
-  tf.dispose(Object.values(x));
+  disposeInputs(x);
   const grads: Record<string, Float32Array> = {};
   for (const [name, g] of r.grads) grads[name] = g.dataSync() as Float32Array;
   tf.dispose([...r.grads.values()]);

@@ -106,3 +106,17 @@ export async function renderSampleGrid(model: GanModel, spec: SampleSpec, file: 
   const size = out.images256 ? 256 : 64;
   await writeImageGrid(file, out.images256 ?? out.images64, size, rows, spec.cols, spec.captions);
 }
+
+/** Nearest-neighbour zoom of square uint8 RGB tiles: [n, size, size, 3] → [n, size·z, size·z, 3]. */
+export function zoomTiles(src: Uint8Array, n: number, size: number, z: number): Uint8Array {
+  if (z === 1) return src;
+  const S = size * z;
+  const out = new Uint8Array(n * S * S * 3);
+  for (let t = 0; t < n; t++)
+    for (let y = 0; y < S; y++)
+      for (let x = 0; x < S; x++) {
+        const s = (t * size * size + Math.floor(y / z) * size + Math.floor(x / z)) * 3;
+        out.set(src.subarray(s, s + 3), (t * S * S + y * S + x) * 3);
+      }
+  return out;
+}

@@ -5,6 +5,7 @@ import { asc, eq } from "drizzle-orm";
 import { config } from "../../config";
 import { AppError } from "../../errors";
 import type { EvalSummary } from "../../eval";
+import { stepDirName } from "../../train";
 import { requireAdmin, type Viewer } from "../auth/session";
 import { db, tables } from "../db";
 import { datasetDirAbs } from "./datasets";
@@ -104,8 +105,8 @@ export async function requestCheckpointEval(
 ): Promise<void> {
   const run = getRun(viewer, runId);
   const ck = tables.checkpoint;
-  const dir = path.join(config().dataDir, run.dir, "checkpoints", `step-${String(step).padStart(6, "0")}`);
-  if (!(await exists(path.join(dir, "state.json"))))
+  const rel = `checkpoints/${stepDirName(step)}`;
+  if (!(await exists(path.join(config().dataDir, run.dir, rel, "state.json"))))
     throw new AppError("NOT_FOUND", `Run has no checkpoint at step ${step} (any more).`);
   const row = db()
     .select()
@@ -120,7 +121,7 @@ export async function requestCheckpointEval(
       id: `${runId}:${step}`,
       runId,
       step,
-      dir: `checkpoints/step-${String(step).padStart(6, "0")}`,
+      dir: rel,
       evalStatus: "queued",
     })
     .onConflictDoUpdate({ target: ck.id, set: { evalStatus: "queued", evalError: null } })

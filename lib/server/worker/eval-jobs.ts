@@ -18,6 +18,7 @@ import {
   summariseEval,
 } from "../../eval";
 import { initBackend } from "../../tensor";
+import { stepDirName } from "../../train";
 import { datasetDirAbs } from "../dal/datasets";
 import { evalNetsDirFor } from "../dal/eval-nets";
 import { runDirAbs } from "../dal/runs";
@@ -76,9 +77,7 @@ export async function evaluateCheckpoint(
       );
     set({ evalStatus: "running", evalError: null });
     const t0 = performance.now();
-    const gen = await openCheckpointGenerator(
-      path.join(runDirAbs(run), "checkpoints", `step-${String(step).padStart(6, "0")}`),
-    );
+    const gen = await openCheckpointGenerator(path.join(runDirAbs(run), "checkpoints", stepDirName(step)));
     try {
       const n = config().evalSamples;
       const runs = await evaluateGenerator({
