@@ -42,6 +42,8 @@ export const envSchema = z.object({
   GANVAS_TEXT_ENCODER: z.string().min(1).default("ganvas/use-lite"),
   GANVAS_ALLOW_REMOTE_MODELS: bool.default(false),
   GANVAS_TF_BACKEND: z.enum(["tensorflow-gpu", "tensorflow", "wasm", "cpu"]).optional(),
+  /** run the wasm backend's convolutions through the native oneDNN addon when it is built (npm run native:build) */
+  GANVAS_NATIVE_CONV: bool.default(true),
   /** onnxruntime intra-op threads for serving (1 leaves a core for the text encoder and training) */
   GANVAS_ORT_THREADS: z.coerce.number().int().min(1, { error: "must be at least 1" }).max(64).default(1),
   /** the worker resumes interrupted training runs by itself when it starts */
@@ -103,6 +105,7 @@ function buildConfig(e: z.infer<typeof envSchema>) {
     textEncoder: e.GANVAS_TEXT_ENCODER,
     allowRemoteModels: e.GANVAS_ALLOW_REMOTE_MODELS,
     tfBackend: e.GANVAS_TF_BACKEND,
+    nativeConv: e.GANVAS_NATIVE_CONV,
     ortThreads: e.GANVAS_ORT_THREADS,
     logLevel: e.GANVAS_LOG_LEVEL,
     autoResume: e.GANVAS_AUTO_RESUME,

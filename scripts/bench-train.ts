@@ -1,8 +1,8 @@
 /**
  * Training-step benchmark of the bench-stage1 architecture (STACK.md: ngf 64, 4×4×512 start, ndf 64, batch 64).
  *   npm run bench:train [-- --steps 2 --batch 64 --workers 1|2 --profile --no-torch]
- * Default 1 shard: the single-process step runs the generator forward once (dgStep); 2 data-parallel shards run it
- * twice and were slower on these shared 2-core machines (measured 12.2 s vs 16.7 s per step).
+ * Default 1 shard (the single-process dgStep). With the native oneDNN convolutions (npm run native:build) one
+ * process already uses every core; without them, --workers 2 runs data-parallel shards, one wasm thread each.
  * Prints ms per step, GFLOP per step and achieved GFLOP/s on the active backend; when /usr/bin/python3 has
  * torch, runs the same step in PyTorch (2 threads) and prints the ratio. Ends with one JSON line.
  */
@@ -64,8 +64,7 @@ const fixedBatch: Batch = {
 };
 const step = async () => {
   if (dp) {
-    await dp.dStep(model, optD, fixedBatch);
-    await dp.gStep(model, optG, fixedBatch);
+    dp.dgStep(model, optD, optG, fixedBatch);
     return;
   }
   dgStep(model, optD, optG, fixed);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every check and test suite, then one closing line "N passed, N failed".
-// Installs Debian's chromium for the browser tests when it is missing and we run as root (says so otherwise).
+// Installs Debian's chromium for the browser tests, and g++ + libdnnl-dev for the native convolutions, when they
+// are missing and we run as root (says so otherwise).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -63,6 +64,8 @@ function ensureChromium() {
 }
 
 if (pkg.scripts["models:prepare"]) check("models:prepare", "npm", ["run", "-s", "models:prepare"]);
+// the native convolution addon (g++ + libdnnl-dev; installed as root when missing): its kernels are tested too
+if (want("unit")) check("native:build", "npm", ["run", "-s", "native:build"]);
 if (want("lint")) check("lint (biome)", "npx", ["biome", "check", "."]);
 if (want("typecheck")) check("typecheck (tsc --noEmit)", "npx", ["tsc", "--noEmit", "-p", "."]);
 if (want("unit"))

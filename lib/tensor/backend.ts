@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { config } from "../config";
+import { loadNativeConv, registerNativeConvKernels } from "./native-conv-kernels";
 import { registerWasmGradKernels } from "./wasm-grad-kernels";
 import { registerWasmIdentityKernel } from "./wasm-identity-kernel";
 import { registerWasmReduceKernels } from "./wasm-reduce-kernels";
@@ -21,6 +22,8 @@ export interface BackendInfo {
   simd: boolean;
   /** one line for logs, e.g. "wasm (SIMD, 1 thread)" */
   description: string;
+  /** the native library running the wasm backend's convolutions (e.g. "oneDNN 2.6.3"), or null */
+  nativeConv: string | null;
 }
 
 let active: BackendInfo | null = null;
@@ -35,7 +38,7 @@ async function importOptional(name: string): Promise<boolean> {
   }
 }
 
-async function tryChoice(choice: BackendChoice): Promise<BackendInfo | null> {
+async function tryChoice(choice: BackendChoice, log: (line: string) => void): Promise<BackendInfo | null> {
   if (choice === "tensorflow-gpu" || choice === "tensorflow") {
     const pkg = choice === "tensorflow-gpu" ? "@tensorflow/tfjs-node-gpu" : "@tensorflow/tfjs-node";
     if (!(await importOptional(pkg))) return null;
@@ -46,6 +49,7 @@ async function tryChoice(choice: BackendChoice): Promise<BackendInfo | null> {
       threads: 0,
       simd: true,
       description: `${pkg} (native libtensorflow)`,
+      nativeConv: null,
     };
   }
   if (choice === "wasm") {
@@ -63,16 +67,27 @@ async function tryChoice(choice: BackendChoice): Promise<BackendInfo | null> {
     const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
     // WASM_HAS_MULTITHREAD_SUPPORT is hard-wired off in Node: one backend uses one core
     const threads = (await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")) ? 2 : 1;
+    const native = config().nativeConv ? loadNativeConv(log) : null;
+    if (native) registerNativeConvKernels(native);
+    const nativeConv = native ? native.version() : null;
     return {
       choice,
       name: "wasm",
       threads,
       simd,
-      description: `wasm (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads > 1 ? "s" : ""})`,
+      description: `wasm (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads > 1 ? "s" : ""})${nativeConv ? ` + ${nativeConv} convolutions` : ""}`,
+      nativeConv,
     };
   }
   if (!(await tf.setBackend("cpu"))) return null;
-  return { choice, name: "cpu", threads: 1, simd: false, description: "cpu (pure JS, 1 thread)" };
+  return {
+    choice,
+    name: "cpu",
+    threads: 1,
+    simd: false,
+    description: "cpu (pure JS, 1 thread)",
+    nativeConv: null,
+  };
 }
 
 /**
@@ -88,11 +103,12 @@ export async function initBackend(
     throw new Error(`GANVAS_TF_BACKEND=${forced} is not one of ${BACKEND_CHOICES.join(", ")}`);
   if (active && (!forced || forced === active.choice)) return active;
   const order = forced ? [forced] : BACKEND_CHOICES;
+  const log = opts.log ?? ((l: string) => console.error(l));
   for (const choice of order) {
-    const info = await tryChoice(choice);
+    const info = await tryChoice(choice, log);
     if (info) {
       active = info;
-      (opts.log ?? ((l: string) => console.error(l)))(`[ganvas] tfjs backend: ${info.description}`);
+      log(`[ganvas] tfjs backend: ${info.description}`);
       return info;
     }
   }

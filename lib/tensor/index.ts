@@ -1,4 +1,5 @@
 export * from "./backend";
+export { loadNativeConv, NATIVE_CONV_FILE, type NativeConv, useNativeConv } from "./native-conv-kernels";
 export { registerWasmGradKernels } from "./wasm-grad-kernels";
 export { registerWasmIdentityKernel } from "./wasm-identity-kernel";
 export { registerWasmReduceKernels } from "./wasm-reduce-kernels";

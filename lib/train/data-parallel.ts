@@ -1,26 +1,50 @@
 /**
- * Data-parallel D and G steps over worker_threads: WASM threads are off in Node, so one wasm backend uses
+ * Data-parallel training steps over worker_threads: WASM threads are off in Node, so one wasm backend uses
  * one core; to use more, each worker holds a replica and computes the gradients of its shard of the batch
- * while the main thread computes the first shard. Gradients are averaged, the main thread's Adam applies
- * them, and the fresh weights go out with the next request, so replicas never drift.
- * BatchNorm statistics are per shard (as PyTorch DDP without SyncBN).
+ * while the main thread computes the first shard. Like the single-process dgStep, each shard runs the
+ * generator forward once per step: D gradients are averaged and applied mid-step (the shards wait for it on
+ * shared memory, lib/train/shared-step.ts), then every shard computes its G gradients on the same fakes,
+ * which are averaged and applied. Fresh weights go out through shared memory every step, so replicas never
+ * drift. BatchNorm statistics are per shard (as PyTorch DDP without SyncBN); the main shard's update the
+ * running statistics.
  */
+import os from "node:os";
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
-import type { GanConfig, GanModel } from "../gan";
-import type { BackendChoice } from "../tensor";
+import { type GanConfig, GanModel } from "../gan";
+import { activeBackend, type BackendChoice, loadNativeConv } from "../tensor";
 import type { Adam } from "./adam";
 import type { Batch } from "./batcher";
 import type { WorkerReply, WorkerRequest } from "./grad-worker";
 import {
+  allocateShared,
+  D_LOSS_KEYS,
+  G_LOSS_KEYS,
+  type Layout,
+  layoutOf,
+  PHASE_D,
+  PHASE_ERROR,
+  PHASE_G,
+  readEntry,
+  readError,
+  type SharedStepBuffers,
+  signal,
+  waitFor,
+  writeBatch,
+  writeTensors,
+} from "./shared-step";
+import {
+  applyAndFree,
   type DLosses,
-  dGrads,
+  dgGrads,
   disposeInputs,
   type GLosses,
-  gGrads,
   type StepGrads,
   stepInputs,
 } from "./steps";
+
+/** how long one phase of a step may wait for another thread before the step fails */
+const PHASE_TIMEOUT_MS = 30 * 60_000;
 
 /** Split a batch into `n` contiguous shards (sizes differ by at most one). */
 export function splitBatch(
@@ -65,74 +89,174 @@ class GradWorker {
       this.worker.postMessage(msg);
     });
   }
+  post(msg: WorkerRequest): void {
+    this.worker.postMessage(msg);
+  }
+}
+
+interface Layouts {
+  weights: Layout;
+  d: Layout;
+  g: Layout;
 }
 
 export class DataParallel {
+  private seq = 0;
+  private readonly control: Int32Array;
+  private layouts: Layouts | null = null;
+
   private constructor(
     private readonly workers: GradWorker[],
     readonly config: GanConfig,
-  ) {}
+    private readonly shared: SharedStepBuffers,
+  ) {
+    this.control = new Int32Array(shared.control);
+  }
 
   /** Start `shards − 1` workers (the main thread computes one shard itself). */
   static async start(config: GanConfig, shards: number, backend?: BackendChoice): Promise<DataParallel> {
     // the worker entry is TypeScript: register tsx inside the worker before importing it
     const url = new URL("./grad-worker.ts", import.meta.url).href;
     const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
-    const workers = Array.from(
-      { length: Math.max(0, shards - 1) },
-      () => new GradWorker(new Worker(boot, { eval: true })),
+    const n = Math.max(0, shards - 1);
+    // sizes come from a throw-away replica built like the workers' own
+    const probe = new GanModel(config, { seed: config.train.seed, withDiscriminator: true });
+    const sizes = {
+      weights: layoutOf(probe.namedTensors()).total,
+      dGrads: layoutOf(probe.stores.d?.trainable ?? new Map()).total,
+      gGrads: layoutOf(probe.trainedG.trainable).total,
+    };
+    probe.dispose();
+    const imageSize = config.stage === 1 ? 64 : 256;
+    const dims = { imageSize, embDim: config.embDim, zDim: config.zDim, cDim: config.cDim };
+    const shared = allocateShared(n, sizes, Math.ceil(config.train.batchSize / Math.max(1, shards)), dims);
+    const workers = Array.from({ length: n }, () => new GradWorker(new Worker(boot, { eval: true })));
+    // native convolutions use a team of threads each: share the cores between the shards
+    const threads = Math.max(1, Math.floor(os.cpus().length / (n + 1)));
+    if (activeBackend()?.nativeConv) loadNativeConv()?.setThreads(threads);
+    const replies = await Promise.all(
+      workers.map((w, i) => w.request({ kind: "init", config, backend, shared, rank: i + 1, threads })),
     );
-    await Promise.all(workers.map((w) => w.request({ kind: "init", config, backend })));
-    return new DataParallel(workers, config);
+    for (const r of replies)
+      if (r.kind !== "ready" || r.weights !== sizes.weights)
+        throw new Error("gradient worker built a model of another shape than the main thread's");
+    return new DataParallel(workers, config, shared);
   }
 
   get shards(): number {
     return this.workers.length + 1;
   }
 
-  private async run<L extends object>(
-    kind: "d" | "g",
-    model: GanModel,
-    opt: Adam,
-    batch: Batch,
-    local: (m: GanModel, x: ReturnType<typeof stepInputs>) => StepGrads<L>,
-  ): Promise<L> {
-    const c = this.config;
-    const parts = splitBatch(batch, this.shards, c);
-    const weights: Record<string, Float32Array> = {};
-    for (const [name, v] of model.namedTensors()) weights[name] = v.dataSync() as Float32Array;
-    const remote = this.workers.map((w, i) => w.request({ kind, weights, batch: parts[i + 1] }));
-    const x = stepInputs(parts[0], c.embDim, c.zDim, c.cDim);
-    const mine = local(model, x);
-    disposeInputs(x);
-    const replies = (await Promise.all(remote)) as Extract<WorkerReply, { kind: "grads" }>[];
-    // shard-size-weighted mean of gradients and losses
-    const wts = parts.map((p) => p.size / batch.size);
-    const grads = new Map<string, tf.Tensor>();
-    for (const [name, g] of mine.grads) {
-      const sum = tf.tidy(() =>
-        replies.reduce(
-          (acc, r, i) => acc.add(tf.tensor(r.grads[name], g.shape).mul(wts[i + 1])),
-          g.mul(wts[0]),
+  private layoutsOf(model: GanModel): Layouts {
+    this.layouts ??= {
+      weights: layoutOf(model.namedTensors()),
+      d: layoutOf(model.stores.d?.trainable ?? new Map()),
+      g: layoutOf(model.trainedG.trainable),
+    };
+    return this.layouts;
+  }
+
+  /** Wait until every worker reached `phase` of step `seq`; a worker's failure fails the step. */
+  private awaitWorkers(seq: number, phase: number): void {
+    this.workers.forEach((_, i) => {
+      const r = i + 1;
+      const v = waitFor(
+        this.control,
+        r,
+        (c) => c === 4 * seq + phase || c === 4 * seq + PHASE_ERROR,
+        PHASE_TIMEOUT_MS,
+        `gradient worker ${r}`,
+      );
+      if (v === 4 * seq + PHASE_ERROR)
+        throw new Error(`gradient worker ${r}: ${readError(this.shared.errors[i])}`);
+    });
+  }
+
+  /** Shard-size-weighted mean of this shard's gradients and the workers' (read from shared memory). */
+  private average(
+    mine: StepGrads<unknown>,
+    layout: Layout,
+    base: number,
+    wts: number[],
+  ): Map<string, tf.Tensor> {
+    const views = this.shared.grads.map((b) => new Float32Array(b));
+    const out = new Map<string, tf.Tensor>();
+    for (const e of layout.entries) {
+      const g = mine.grads.get(e.name);
+      if (!g) continue;
+      const at = { ...e, offset: base + e.offset };
+      out.set(
+        e.name,
+        tf.tidy(() =>
+          views.reduce(
+            (acc, v, i) => acc.add(tf.tensor(readEntry(v, at), g.shape).mul(wts[i + 1])),
+            g.mul(wts[0]),
+          ),
         ),
       );
-      grads.set(name, sum);
-      g.dispose();
     }
-    opt.apply(grads);
-    tf.dispose([...grads.values()]);
-    const losses = { ...mine.losses } as Record<string, number>;
-    for (const k of Object.keys(losses))
-      losses[k] = replies.reduce((acc, r, i) => acc + r.losses[k] * wts[i + 1], losses[k] * wts[0]);
-    return losses as L;
+    tf.dispose([...mine.grads.values()]);
+    return out;
   }
 
-  dStep(model: GanModel, optD: Adam, batch: Batch): Promise<DLosses> {
-    return this.run("d", model, optD, batch, (m, x) => dGrads(m, x));
+  private averageLosses<K extends string>(
+    mine: Record<K, number>,
+    keys: readonly K[],
+    at: number,
+    wts: number[],
+  ) {
+    const out = { ...mine };
+    keys.forEach((k, j) => {
+      out[k] = this.shared.losses.reduce(
+        (acc, b, i) => acc + new Float64Array(b)[at + j] * wts[i + 1],
+        mine[k] * wts[0],
+      );
+    });
+    return out;
   }
 
-  gStep(model: GanModel, optG: Adam, batch: Batch): Promise<GLosses> {
-    return this.run("g", model, optG, batch, gGrads);
+  /**
+   * One D update then one G update over all shards, each shard running the generator forward once
+   * (the data-parallel dgStep). Blocks the calling thread for the step.
+   */
+  dgStep(model: GanModel, optD: Adam, optG: Adam, batch: Batch): DLosses & GLosses {
+    const L = this.layoutsOf(model);
+    const seq = ++this.seq;
+    const parts = splitBatch(batch, this.shards, this.config);
+    const wts = parts.map((p) => p.size / batch.size);
+    const weights = new Float32Array(this.shared.weights);
+    const named = model.namedTensors();
+    writeTensors(weights, L.weights, (name) => named.get(name)?.dataSync() as Float32Array);
+    this.workers.forEach((w, i) => {
+      writeBatch(this.shared.batches[i], parts[i + 1], this.shared.dims);
+      w.post({ kind: "dg", seq, rows: parts[i + 1].size, timeoutMs: PHASE_TIMEOUT_MS });
+    });
+    const x = stepInputs(parts[0], this.config.embDim, this.config.zDim, this.config.cDim);
+    try {
+      const r = dgGrads(model, x, (mine) => {
+        this.awaitWorkers(seq, PHASE_D);
+        const d = this.averageLosses(mine.losses, D_LOSS_KEYS, 0, wts);
+        applyAndFree(optD, { grads: this.average(mine, L.d, 0, wts), losses: d });
+        const dVars = model.stores.d?.trainable ?? new Map<string, tf.Variable>();
+        writeTensors(
+          weights,
+          { entries: L.weights.entries.filter((e) => dVars.has(e.name)), total: 0 },
+          (name) => dVars.get(name)?.dataSync() as Float32Array,
+        );
+        signal(this.control, 0, seq);
+        return d;
+      });
+      this.awaitWorkers(seq, PHASE_G);
+      const g = this.averageLosses(r.g.losses, G_LOSS_KEYS, D_LOSS_KEYS.length, wts);
+      applyAndFree(optG, { grads: this.average(r.g, L.g, L.d.total, wts), losses: g });
+      return { ...r.d, ...g };
+    } catch (err) {
+      // release workers still waiting for the D update
+      signal(this.control, 0, -seq);
+      throw err;
+    } finally {
+      disposeInputs(x);
+    }
   }
 
   /** live tensors and bytes held by each worker's backend (a leak shows as growth between steps) */
@@ -146,5 +270,6 @@ export class DataParallel {
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    if (activeBackend()?.nativeConv) loadNativeConv()?.setThreads(os.cpus().length);
   }
 }

@@ -84,6 +84,26 @@ function wrongMu(model: GanModel, x: StepInputs): tf.Tensor2D {
   return ca.apply(x.wrong, tf.zerosLike(x.eps)).mu;
 }
 
+/**
+ * Gradients of `loss` (which also returns named scalar parts) with respect to `vars`, by our parameter names,
+ * with the parts read out as numbers. Everything else the closure makes is freed.
+ */
+function gradsOf<L extends string>(
+  vars: Map<string, tf.Variable>,
+  loss: () => { total: tf.Scalar; parts: Record<L, tf.Scalar> },
+): StepGrads<Record<L, number>> {
+  let parts: Record<L, tf.Scalar> | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    const l = loss();
+    const kept = {} as Record<L, tf.Scalar>;
+    for (const k of Object.keys(l.parts) as L[]) kept[k] = tf.keep(l.parts[k].clone());
+    parts = kept;
+    return l.total;
+  }, [...vars.values()]);
+  value.dispose();
+  return { grads: byOurNames(vars, grads), losses: readAll(parts as unknown as Record<L, tf.Scalar>) };
+}
+
 /** D gradients on given (detached) fakes and CA means */
 function dGradsOn(
   model: GanModel,
@@ -94,9 +114,7 @@ function dGradsOn(
 ): StepGrads<DLosses> {
   const D = model.d as NonNullable<GanModel["d"]>;
   const mode = { training: true };
-  const vars = model.stores.d?.trainable as Map<string, tf.Variable>;
-  let parts: Record<keyof DLosses, tf.Scalar> | null = null;
-  const { value, grads } = tf.variableGrads(() => {
+  return gradsOf(model.stores.d?.trainable as Map<string, tf.Variable>, () => {
     const realCode = D.encode(x.images, mode);
     const fakeCode = D.encode(fake, mode);
     const l = discriminatorLoss({
@@ -106,49 +124,34 @@ function dGradsOn(
       realUncond: D.head.uncond(realCode),
       fakeUncond: D.head.uncond(fakeCode),
     });
-    parts = {
-      d: tf.keep(l.d.clone()),
-      dReal: tf.keep(l.dReal),
-      dWrong: tf.keep(l.dWrong),
-      dFake: tf.keep(l.dFake),
-    };
-    return l.d;
-  }, [...vars.values()]);
-  value.dispose();
-  return {
-    grads: byOurNames(vars, grads),
-    losses: readAll(parts as unknown as Record<keyof DLosses, tf.Scalar>),
-  };
+    return { total: l.d, parts: { d: l.d, dReal: l.dReal, dWrong: l.dWrong, dFake: l.dFake } };
+  });
 }
 
 /** G loss of one forward pass: fool D on both logits, plus klWeight · KL of the conditioning augmentation */
-function gLossOf(model: GanModel, out: GeneratorOutput): Record<keyof GLosses, tf.Scalar> {
+function gLossOf(
+  model: GanModel,
+  out: GeneratorOutput,
+): { total: tf.Scalar; parts: Record<keyof GLosses, tf.Scalar> } {
   const D = model.d as NonNullable<GanModel["d"]>;
   const mode = { training: true };
   const code = D.encode(out.image, mode);
   const adv = generatorAdvLoss(D.head.cond(code, stopGradient(out.mu), mode), D.head.uncond(code));
   const kl = klLoss(out.mu, out.logvar);
-  return { g: adv.add(kl.mul(model.config.train.klWeight)) as tf.Scalar, gAdv: adv, kl };
+  const g = adv.add(kl.mul(model.config.train.klWeight)) as tf.Scalar;
+  return { total: g, parts: { g, gAdv: adv, kl } };
 }
 
 /** G gradients: fool D on both logits, plus klWeight · KL of the conditioning augmentation. */
 export function gGrads(model: GanModel, x: StepInputs): StepGrads<GLosses> {
   if (!model.d) throw new Error("gStep needs a model built withDiscriminator: true");
-  const vars = model.trainedG.trainable;
-  let parts: Record<keyof GLosses, tf.Scalar> | null = null;
-  const { value, grads } = tf.variableGrads(() => {
-    const l = gLossOf(model, model.generate(x.z, x.right, x.eps, { training: true }));
-    parts = { g: tf.keep(l.g.clone()), gAdv: tf.keep(l.gAdv), kl: tf.keep(l.kl) };
-    return l.g;
-  }, [...vars.values()]);
-  value.dispose();
-  return {
-    grads: byOurNames(vars, grads),
-    losses: readAll(parts as unknown as Record<keyof GLosses, tf.Scalar>),
-  };
+  return gradsOf(model.trainedG.trainable, () =>
+    gLossOf(model, model.generate(x.z, x.right, x.eps, { training: true })),
+  );
 }
 
-function applyAndFree<L>(opt: Adam, g: StepGrads<L>): L {
+/** Apply gradients with `opt`, free them, and return the step's losses. */
+export function applyAndFree<L>(opt: Adam, g: StepGrads<L>): L {
   opt.apply(g.grads);
   tf.dispose([...g.grads.values()]);
   return g.losses;
@@ -165,35 +168,37 @@ export function gStep(model: GanModel, optG: Adam, x: StepInputs): GLosses {
 }
 
 /**
- * dStep then gStep with ONE generator forward pass instead of two: the D update does not touch G, so both
- * steps see the same fakes (same weights, inputs and batch statistics; running statistics move once, as
- * in dStep). tfjs records a tape only inside variableGrads' closure, so the D step (on fakes detached by
- * stopGradient) and its Adam update run inside the G step's closure; the G backward pass then follows only
- * the paths from G's weights to the G loss. The price: the D step's saved activations live until the G
- * backward pass ends. Data-parallel workers cannot do this (the D update happens on the main thread
- * between their two requests), so DataParallel keeps two forward passes.
+ * The D step then the G gradients with ONE generator forward pass instead of two: the D update does not
+ * touch G, so both see the same fakes (same weights, inputs and batch statistics). tfjs records a tape only
+ * inside variableGrads' closure, so the D gradients (on fakes detached by stopGradient) and `updateD` run
+ * inside the G closure; the G backward pass then follows only the paths from G's weights to the G loss.
+ * `updateD` receives this shard's D gradients (and owns them) and must leave D updated before it returns:
+ * in one process it applies them; in data parallel it averages them over shards first (main thread) or
+ * hands them over and loads the averaged update (workers), which is why it may block. The price: the D
+ * step's saved activations live until the G backward pass ends.
  */
-export function dgStep(model: GanModel, optD: Adam, optG: Adam, x: StepInputs): DLosses & GLosses {
+export function dgGrads(
+  model: GanModel,
+  x: StepInputs,
+  updateD: (g: StepGrads<DLosses>) => DLosses,
+  updateStats = true,
+): { d: DLosses; g: StepGrads<GLosses> } {
   if (!model.d) throw new Error("dgStep needs a model built withDiscriminator: true");
-  const vars = model.trainedG.trainable;
   let d: DLosses | null = null;
-  let parts: Record<keyof GLosses, tf.Scalar> | null = null;
-  const { value, grads } = tf.variableGrads(() => {
-    const out = model.generate(x.z, x.right, x.eps, { training: true, updateStats: true });
-    d = applyAndFree(
-      optD,
+  const g = gradsOf(model.trainedG.trainable, () => {
+    const out = model.generate(x.z, x.right, x.eps, { training: true, updateStats });
+    d = updateD(
       dGradsOn(model, x, stopGradient(out.image), stopGradient(out.mu), stopGradient(wrongMu(model, x))),
     );
-    const l = gLossOf(model, out);
-    parts = { g: tf.keep(l.g.clone()), gAdv: tf.keep(l.gAdv), kl: tf.keep(l.kl) };
-    return l.g;
-  }, [...vars.values()]);
-  value.dispose();
-  const g = applyAndFree(optG, {
-    grads: byOurNames(vars, grads),
-    losses: readAll(parts as unknown as Record<keyof GLosses, tf.Scalar>),
+    return gLossOf(model, out);
   });
-  return { ...(d as unknown as DLosses), ...g };
+  return { d: d as unknown as DLosses, g };
+}
+
+/** dStep then gStep with one generator forward pass (see dgGrads); running statistics move once. */
+export function dgStep(model: GanModel, optD: Adam, optG: Adam, x: StepInputs): DLosses & GLosses {
+  const r = dgGrads(model, x, (g) => applyAndFree(optD, g));
+  return { ...r.d, ...applyAndFree(optG, r.g) };
 }
 
 /**

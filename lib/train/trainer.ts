@@ -276,7 +276,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       let losses: Record<string, number>;
       if (dp) {
         const b = batcher.batch(step);
-        losses = { ...(await dp.dStep(model, opt.d, b)), ...(await dp.gStep(model, opt.g, b)) };
+        losses = dp.dgStep(model, opt.d, opt.g, b);
       } else {
         const x = stepInputs(batcher.batch(step), batcher.embDim, config.zDim, config.cDim);
         try {

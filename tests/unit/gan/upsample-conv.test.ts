@@ -2,27 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { upsample2x, upsampleConv3x3 } from "@/lib/gan";
 import { initBackend } from "@/lib/tensor";
-
-/** deterministic values in [-1, 1) */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-function relErr(a: Float32Array, b: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / Math.max(den, 1e-30));
-}
+import { relErr, values } from "../tensor/conv-kernel-suite";
 
 /** the fused sub-pixel form must equal conv(upsample2x(x)) in value and in both gradients */
 describe("upsampleConv3x3", () => {
