@@ -117,7 +117,9 @@ export const PRESETS = {
     d1: { ndf: 64 },
     g2: { ngf: 32, resBlocks: 2 },
     d2: { ndf: 32 },
-    train: { ...stackganTrain, batchSize: 16 },
+    // batch 16 needs more than the 4 GB a WebAssembly heap can hold (measured: batch 8 with ngf 16 peaks at
+    // 1.6 GB); 8 fits
+    train: { ...stackganTrain, batchSize: 8 },
   },
   /** the benchmark architecture (STACK.md): ngf 64 → 4×4×512 start, ndf 64, batch 64 */
   "bench-stage1": {

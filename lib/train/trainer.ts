@@ -73,6 +73,26 @@ export class TrainConfigError extends Error {
   }
 }
 
+/**
+ * The WebAssembly runtime aborted (its heap is at most 4 GB; a step that needs more aborts it). Nothing more
+ * can run on that backend in this process: whoever catches this should let the process end.
+ */
+export class BackendAbortedError extends Error {
+  constructor(config: GanConfig) {
+    const px = config.stage === 1 ? 64 : 256;
+    super(
+      `Training ran out of memory: a ${px} px step at batch ${config.train.batchSize} needs more than the 4 GB the ` +
+        "WebAssembly backend can hold. Start a new run with a smaller batch size or a narrower model; the last " +
+        "checkpoint of this run is intact.",
+    );
+    this.name = "BackendAbortedError";
+  }
+}
+
+function isWasmAbort(err: unknown): boolean {
+  return err instanceof WebAssembly.RuntimeError && /Aborted\(/.test(err.message);
+}
+
 const now = () => new Date().toISOString();
 
 export function learningRates(c: GanConfig, step: number): { g: number; d: number } {
@@ -154,6 +174,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   };
   let step = 0;
   let dp: DataParallel | null = null;
+  let aborted = false;
   try {
     if (saved && resumePoint) {
       await restoreCheckpoint(path.join(run.checkpointsDir, resumePoint.name), model, opt);
@@ -325,7 +346,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (!stopped && step % config.train.sampleEvery !== 0) await sample();
     await emit({ type: stopped ? "stopped" : "done", step, time: now() });
     return { status: stopped ? "stopped" : "done", step, runDir: opts.runDir, checkpointDir };
-  } catch (err) {
+  } catch (caught) {
+    aborted = isWasmAbort(caught);
+    const err = aborted ? new BackendAbortedError(config) : caught;
     const e: ProgressEvent = {
       type: "error",
       step,
@@ -337,6 +360,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     throw err;
   } finally {
     await dp?.close();
-    dispose();
+    // after an abort the wasm runtime refuses every call, freeing included
+    if (!aborted) dispose();
   }
 }

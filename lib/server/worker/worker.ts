@@ -16,7 +16,7 @@ import {
 } from "../../data";
 import { CorruptCheckpointError } from "../../gan";
 import { createTextEncoder } from "../../text";
-import { train } from "../../train";
+import { BackendAbortedError, train } from "../../train";
 import { datasetDirAbs, type ImportSpec, readReport } from "../dal/datasets";
 import { evalNetsDirFor } from "../dal/eval-nets";
 import { runDirAbs } from "../dal/runs";
@@ -32,6 +32,9 @@ export interface WorkerOptions {
   /** resume interrupted runs by themselves (GANVAS_AUTO_RESUME) */
   autoResume?: boolean;
 }
+
+/** set when a run aborted the WebAssembly runtime: this process can run no more tensor work */
+let backendAborted = false;
 
 export async function runWorker(opts: WorkerOptions = {}): Promise<void> {
   const cfg = config();
@@ -57,6 +60,10 @@ export async function runWorker(opts: WorkerOptions = {}): Promise<void> {
         (await nextCheckpointEval(log)) ||
         (await nextEvalNetsJob(log)) ||
         (await nextRun(current.signal));
+      if (backendAborted) {
+        log("the WebAssembly runtime aborted; exiting so a fresh worker takes the next job");
+        break;
+      }
       if (did) idleSince = Date.now();
       else if (Date.now() - idleSince > (opts.idleExitMs ?? 600_000)) break;
       else await new Promise((r) => setTimeout(r, 1000));
@@ -266,6 +273,8 @@ async function nextRun(workerSignal: AbortSignal): Promise<boolean> {
     const message = describeTrainError(err);
     log(`run ${row.id} failed: ${message}`);
     set({ status: "failed", error: message, requestedAction: null, etaSec: null });
+    // the WebAssembly runtime is gone: end this worker so the app starts a fresh one for the next job
+    if (err instanceof BackendAbortedError) backendAborted = true;
   } finally {
     workerSignal.removeEventListener("abort", onWorkerStop);
   }

@@ -4,7 +4,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { syntheticBowEmbed } from "@/lib/data";
 import { GanModel, loadCheckpoint, loadGenerator, presetConfig } from "@/lib/gan";
 import { initBackend } from "@/lib/tensor";
-import { Adam, type ProgressEvent, RunFolder, restoreCheckpoint, saveCheckpoint, train } from "@/lib/train";
+import {
+  Adam,
+  BackendAbortedError,
+  type ProgressEvent,
+  RunFolder,
+  restoreCheckpoint,
+  saveCheckpoint,
+  train,
+} from "@/lib/train";
 import { shapesDataset, tmpDir } from "./helpers";
 
 const quiet = { log: () => {} };
@@ -163,5 +171,28 @@ describe("trainer", () => {
     expect(out.images256?.length).toBe(256 * 256 * 3);
     g1.model.dispose();
     g2.dispose();
+  });
+
+  it('an aborted WebAssembly runtime fails the run with an out-of-memory message, not "Aborted()"', async () => {
+    const runDir = tmpDir("abort");
+    const err = await train({
+      runDir,
+      datasetDir: dataset,
+      config: tiny({ batchSize: 4, checkpointEvery: 1 }),
+      maxSteps: 3,
+      ...quiet,
+      // the hook runs inside the training loop, where a real abort would come from a kernel
+      afterCheckpoint: async () => {
+        throw new WebAssembly.RuntimeError("Aborted(). Build with -sASSERTIONS for more info.");
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BackendAbortedError);
+    expect((err as Error).message).toMatch(
+      /ran out of memory: a 64 px step at batch 4 needs more than the 4 GB/,
+    );
+    const logged = (await events(runDir)).filter(
+      (e): e is Extract<ProgressEvent, { type: "error" }> => e.type === "error",
+    );
+    expect(logged.at(-1)?.message).toBe((err as Error).message);
   });
 });
