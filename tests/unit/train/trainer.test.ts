@@ -191,7 +191,7 @@ describe("trainer", () => {
       /ran out of memory: a 64 px step at batch 4 needs more than the 4 GB/,
     );
     const logged = (await events(runDir)).filter(
-      (e): e is Extract<ProgressEvent, { type: "error" }> => e.type === "error",
+      (e): e is Extract<ProgressEvent, { type: "done" | "stopped" | "error" }> => e.type === "error",
     );
     expect(logged.at(-1)?.message).toBe((err as Error).message);
   });
