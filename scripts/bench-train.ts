@@ -18,7 +18,10 @@ import { Adam, type Batch, DataParallel, dgStep, disposeInputs, type StepInputs 
 const { values } = parseArgs({
   options: {
     steps: { type: "string", default: "2" },
-    batch: { type: "string", default: "64" },
+    /** another preset to time (stage2-256 times a Stage-II step); PyTorch runs for bench-stage1 only */
+    preset: { type: "string", default: "bench-stage1" },
+    /** default: 64 for bench-stage1, else the preset's own */
+    batch: { type: "string" },
     profile: { type: "boolean", default: false },
     "no-torch": { type: "boolean", default: false },
     /** data-parallel shards (1 = main thread only, the default); at most one per core */
@@ -26,10 +29,12 @@ const { values } = parseArgs({
   },
 });
 const steps = Number(values.steps);
-const batch = Number(values.batch);
+const preset = values.preset ?? "bench-stage1";
+const batch = Number(values.batch ?? (preset === "bench-stage1" ? 64 : presetConfig(preset).train.batchSize));
 
 const backend = await initBackend();
-const config = presetConfig("bench-stage1", { train: { batchSize: batch } });
+const config = presetConfig(preset, { train: { batchSize: batch } });
+const px = config.stage === 1 ? 64 : 256;
 const model = new GanModel(config, { seed: 1, withDiscriminator: true });
 const optG = new Adam(model.trainedG.trainable, config.train.lrG, config.train.beta1, config.train.beta2);
 const optD = new Adam(
@@ -41,8 +46,8 @@ const optD = new Adam(
 const rng = new Rng(1);
 const inputs = (): StepInputs => ({
   images: tf.tensor4d(
-    rng.normals(batch * 64 * 64 * 3, 0.5).map((v) => Math.max(-1, Math.min(1, v))),
-    [batch, 64, 64, 3],
+    rng.normals(batch * px * px * 3, 0.5).map((v) => Math.max(-1, Math.min(1, v))),
+    [batch, px, px, 3],
   ),
   right: tf.tensor2d(rng.normals(batch * config.embDim), [batch, config.embDim]),
   wrong: tf.tensor2d(rng.normals(batch * config.embDim), [batch, config.embDim]),
@@ -55,7 +60,7 @@ const shards = Math.min(Number(values.workers ?? 1), os.cpus().length);
 const dp = shards > 1 ? await DataParallel.start(config, shards, backend.choice) : null;
 const fixedBatch: Batch = {
   size: batch,
-  imageSize: 64,
+  imageSize: px,
   images: fixed.images.dataSync() as Float32Array,
   right: fixed.right.dataSync() as Float32Array,
   wrong: fixed.wrong.dataSync() as Float32Array,
@@ -72,9 +77,7 @@ const step = async () => {
 
 const gflop = trainStepFlops(config, batch) / 1e9;
 const engine = `${backend.description}${dp ? ` × ${shards} data-parallel shards (worker_threads)` : ""}`;
-console.error(
-  `[bench] bench-stage1, batch ${batch}, ${gflop.toFixed(1)} GFLOP/step, ${engine}; warm-up step…`,
-);
+console.error(`[bench] ${preset}, batch ${batch}, ${gflop.toFixed(1)} GFLOP/step, ${engine}; warm-up step…`);
 await step();
 const times: number[] = [];
 for (let i = 0; i < steps; i++) {
@@ -127,7 +130,7 @@ if (values.profile) {
 }
 
 let torchMsPerStep: number | null = null;
-if (!values["no-torch"]) {
+if (!values["no-torch"] && preset === "bench-stage1") {
   try {
     const script = path.join(import.meta.dirname, "bench", "torch_stage1.py");
     const out = execFileSync("/usr/bin/python3", [script, String(batch), String(steps), "2"], {
