@@ -17,6 +17,8 @@ import { onnxVersionFiles } from "./onnx-version-files";
 export interface OnnxWorkerEngineOptions extends OnnxEngineOptions {
   /** the worker entry (default lib/serve/onnx-worker.mjs under process.cwd()) */
   workerFile?: string;
+  /** how long a pass may take before the worker counts as hung (default 60 s) */
+  passTimeoutMs?: number;
 }
 
 export interface OnnxWorkerEngine extends GeneratorEngine {
@@ -37,6 +39,7 @@ export async function loadOnnxWorkerEngine(
       options: onnxSessionOptions(opts.threads ?? defaultOrtThreads()),
     },
     opts.workerFile,
+    opts.passTimeoutMs,
   );
   try {
     const inputs = await thread.start();

@@ -3,7 +3,9 @@
  * server's thread as an OnnxRunner: calls become messages, inputs and outputs travel as transferred buffers.
  * The worker starts on the first call (or `start()`), loads the sessions, and is kept. If it dies (an uncaught
  * error, a native abort, an exit), every call waiting on it rejects with an error that says so, and the next
- * call starts a fresh worker that loads the sessions again. `dispose()` terminates it for good.
+ * call starts a fresh worker that loads the sessions again. A pass that gets no answer within `passTimeoutMs`
+ * (a hung worker) is treated the same way: the worker is terminated and its calls fail with a clear error.
+ * `dispose()` terminates it for good.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -53,6 +55,8 @@ export class OnnxThread implements OnnxRunner {
   constructor(
     private readonly load: OnnxThreadLoad,
     private readonly file: string = onnxWorkerFile(),
+    /** a pass this late means a hung worker (a 16-image Stage-II batch takes about a second) */
+    private readonly passTimeoutMs = 60_000,
   ) {}
 
   /** the running worker's thread id; null before the first call, after a crash and after dispose */
@@ -126,7 +130,13 @@ export class OnnxThread implements OnnxRunner {
       const whole = f.data.byteOffset === 0 && f.data.byteLength === f.data.buffer.byteLength;
       if (whole && f.data.buffer instanceof ArrayBuffer) transfer.add(f.data.buffer);
     }
-    return this.request(w, { kind: "run", ...msg }, [...transfer]);
+    const answer = this.request(w, { kind: "run", ...msg }, [...transfer]);
+    const timer = setTimeout(() => {
+      this.fail(w, `did not answer within ${Math.round(this.passTimeoutMs / 1000)} s and was stopped`);
+      void w.terminate();
+    }, this.passTimeoutMs);
+    timer.unref();
+    return answer.finally(() => clearTimeout(timer));
   }
 
   /** Terminate the worker (resolves once the thread has stopped); calls still waiting reject. */
@@ -139,8 +149,8 @@ export class OnnxThread implements OnnxRunner {
     if (w) await w.terminate();
   }
 
-  /** Fault drill (and tests): make the worker die as a crash would, by an uncaught error or by exiting. */
-  simulateCrash(how: "throw" | "exit" = "throw"): void {
+  /** Fault drill (and tests): make the worker die as a crash would (an uncaught error, an exit) or hang. */
+  simulateCrash(how: "throw" | "exit" | "hang" = "throw"): void {
     this.worker?.postMessage({ id: 0, kind: "crash", how });
   }
 

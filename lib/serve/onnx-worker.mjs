@@ -6,7 +6,7 @@
  *   {id, kind: "load", files: {stage1, stage2?}, options}  → {id, kind: "loaded", inputs: {stage1, stage2?}}
  *   {id, kind: "run", stage, feeds: {name: {data, dims}}, output} → {id, kind: "result", data, dims}
  *   the same with rgb8PerImage: n                                 → {id, kind: "rgb8", images: [Uint8Array]}
- *   {id, kind: "crash", how: "throw" | "exit"}                     → the thread dies (fault drills and tests)
+ *   {id, kind: "crash", how: "throw" | "exit" | "hang"}            → the thread dies or hangs (fault drills, tests)
  *   any request that fails                                          → {id, kind: "error", message}
  * Float32Array buffers travel transferred, not copied, in both directions.
  */
@@ -70,5 +70,6 @@ parentPort.on("message", (msg) => {
   if (msg.kind !== "crash") return void handle(msg);
   // synchronously, so messages queued behind this one are never answered (as in a real crash)
   if (msg.how === "exit") process.exit(70);
+  if (msg.how === "hang") for (;;);
   throw new Error("crash requested (fault drill)");
 });

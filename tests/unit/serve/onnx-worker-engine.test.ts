@@ -110,6 +110,24 @@ describe("ONNX engine in a worker thread", () => {
     },
   );
 
+  it("a hung worker is stopped after the pass timeout; its call fails clearly and the next call recovers", async () => {
+    const engine = await load({ threads: 1, passTimeoutMs: 1500 });
+    const xs = items(2, 3);
+    const before = await engine.stage1(xs);
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    engine.thread.simulateCrash("hang");
+    const t = Date.now();
+    await expect(engine.stage1(xs)).rejects.toThrow(
+      /ONNX worker thread did not answer within 2 s and was stopped; 1 generation call failed/,
+    );
+    expect(Date.now() - t).toBeLessThan(10_000);
+    log.mockRestore();
+    const after = await engine.stage1(xs);
+    expect(engine.thread.starts).toBe(2);
+    for (let i = 0; i < xs.length; i++)
+      expect(same(after[i].next.image64, before[i].next.image64)).toBe(true);
+  });
+
   it("a bad call fails alone (the worker stays up); a broken export fails to load and leaves no worker", async () => {
     const engine = await load({ threads: 1 });
     const bad = { z: { data: new Float32Array(3), dims: [1, 3] } }; // wrong size, inputs missing
