@@ -1,5 +1,6 @@
 export * from "./adam";
 export * from "./batcher";
+export * from "./checkpoint-average";
 export * from "./checkpoint-recovery";
 export * from "./checkpoint-writer";
 export * from "./data-parallel";
