@@ -4,6 +4,7 @@ export * from "./checkpoint-average";
 export * from "./checkpoint-recovery";
 export * from "./checkpoint-writer";
 export * from "./data-parallel";
+export * from "./ema";
 export * from "./progress-bar";
 export * from "./run-folder";
 export * from "./sample-grid";

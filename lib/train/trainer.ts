@@ -4,6 +4,7 @@
  * checkpoint. Everything a run needs to continue exactly is in its checkpoints (see run-folder.ts).
  */
 import path from "node:path";
+import * as tf from "@tensorflow/tfjs";
 import { loadDataset } from "../data";
 import {
   architectureDiff,
@@ -24,6 +25,7 @@ import { Batcher } from "./batcher";
 import { findResumePoint, setAsideCorrupt } from "./checkpoint-recovery";
 import { restoreCheckpoint, saveCheckpoint } from "./checkpoint-writer";
 import { DataParallel } from "./data-parallel";
+import { WeightAverage } from "./ema";
 import { ProgressBar } from "./progress-bar";
 import { type ProgressEvent, RunFolder, stepDirName } from "./run-folder";
 import { pickSampleSpec, renderSampleGrid } from "./sample-grid";
@@ -167,7 +169,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     g: new Adam(model.trainedG.trainable, lr0.g, config.train.beta1, config.train.beta2),
     d: new Adam(model.stores.d?.trainable ?? new Map(), lr0.d, config.train.beta1, config.train.beta2),
   };
+  let average: WeightAverage | null = null;
   const dispose = () => {
+    average?.dispose();
     model.dispose();
     opt.g.dispose();
     opt.d.dispose();
@@ -177,7 +181,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let aborted = false;
   try {
     if (saved && resumePoint) {
-      await restoreCheckpoint(path.join(run.checkpointsDir, resumePoint.name), model, opt);
+      const restored = await restoreCheckpoint(path.join(run.checkpointsDir, resumePoint.name), model, opt);
+      if (config.train.emaDecay > 0) {
+        // continue the saved average; a checkpoint written without one starts it at the raw weights
+        average = new WeightAverage(model.trainedG.trainable, config.train.emaDecay);
+        if (restored.average) average.load(restored.average);
+      }
+      if (restored.average) tf.dispose([...restored.average.values()]);
       step = saved.step;
       await run.truncateProgressAfter(step);
       log(`[ganvas] resuming ${opts.runDir} at step ${step}`);
@@ -210,6 +220,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         stage1Checkpoint: stage1Dir,
       });
     }
+    if (!average && config.train.emaDecay > 0)
+      average = new WeightAverage(model.trainedG.trainable, config.train.emaDecay);
     await run.init();
     const batcher = new Batcher(ds, {
       batchSize: config.train.batchSize,
@@ -234,26 +246,46 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       xs.forEach(disposeInputs);
       calibratedAt = step;
     };
+    /**
+     * Run `fn` with the weights that are served: the average when there is one (its batch-norm statistics
+     * measured for it; training uses batch statistics, so leaving them in place changes nothing), else the raw.
+     */
+    const withServedWeights = async <T>(fn: (raw?: Map<string, tf.Tensor>) => Promise<T>): Promise<T> => {
+      if (!average) {
+        calibrate();
+        return fn();
+      }
+      average.swapIn();
+      try {
+        calibratedAt = -1;
+        calibrate();
+        return await fn(average.rawWeights);
+      } finally {
+        average.swapOut();
+      }
+    };
     const checkpoint = async (): Promise<string> => {
-      calibrate();
-      const dir = await saveCheckpoint(
-        run,
-        model,
-        opt,
-        {
-          step,
-          epoch: batcher.epochOf(step),
-          config,
-          architecture: architectureKey(config),
-          rng: { seed: config.train.seed, counter: step },
-          datasetHash: ds.manifest.hash,
-          datasetDir: path.resolve(opts.datasetDir),
-          textEncoderId: ds.manifest.textEncoder?.id ?? "",
-          stage1Checkpoint: stage1Dir,
-          lr: { g: opt.g.lr, d: opt.d.lr },
-          time: now(),
-        },
-        opts.keepCheckpoints ?? 5,
+      const dir = await withServedWeights((raw) =>
+        saveCheckpoint(
+          run,
+          model,
+          opt,
+          {
+            step,
+            epoch: batcher.epochOf(step),
+            config,
+            architecture: architectureKey(config),
+            rng: { seed: config.train.seed, counter: step },
+            datasetHash: ds.manifest.hash,
+            datasetDir: path.resolve(opts.datasetDir),
+            textEncoderId: ds.manifest.textEncoder?.id ?? "",
+            stage1Checkpoint: stage1Dir,
+            lr: { g: opt.g.lr, d: opt.d.lr },
+            time: now(),
+          },
+          opts.keepCheckpoints ?? 5,
+          raw,
+        ),
       );
       await emit({ type: "checkpoint", step, dir, time: now() });
       if (opts.afterCheckpoint) {
@@ -266,9 +298,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       return dir;
     };
     const sample = async () => {
-      calibrate();
       const file = path.join("samples", `${stepDirName(step)}.png`);
-      await renderSampleGrid(model, spec, path.join(run.dir, file));
+      await withServedWeights(() => renderSampleGrid(model, spec, path.join(run.dir, file)));
       await emit({ type: "sample", step, file, time: now() });
     };
 
@@ -308,6 +339,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       }
       step++;
       windowSteps++;
+      average?.update(step);
       for (const [k, v] of Object.entries(losses))
         if (!Number.isFinite(v))
           throw new Error(`loss ${k} became ${v} at step ${step}: lower the learning rate`);
