@@ -134,7 +134,7 @@ A Ganvas StackGAN model version: Stage-I${m.stage === 2 ? " + Stage-II (256 px)"
 | text encoder | ${m.textEncoderId} |
 | dataset | ${src.dataset ?? "unknown"} (content hash ${src.datasetHash ?? "?"}) |
 | preset | ${cfg.preset} (Stage-I ngf ${cfg.g1.ngf}, D ndf ${cfg.d1.ndf}, z ${cfg.zDim}, c ${cfg.cDim}) |
-| training | ${src.step} steps, batch ${cfg.train.batchSize}, lr ${cfg.train.lrG}, KL weight ${cfg.train.klWeight} |
+| training | ${src.step} steps, batch ${cfg.train.batchSize}, lr ${cfg.train.lrG}, KL weight ${cfg.train.klWeight}${cfg.train.emaDecay > 0 ? `; generator weights: moving average (EMA decay ${cfg.train.emaDecay})` : ""} |
 | wall time | ${wall} |
 | backend | ${src.backend ?? "unknown"} |
 | last losses | ${src.lastLosses ? JSON.stringify(src.lastLosses) : "unknown"} |
