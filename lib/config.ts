@@ -42,6 +42,11 @@ export const envSchema = z.object({
   GANVAS_TEXT_ENCODER: z.string().min(1).default("ganvas/use-lite"),
   GANVAS_ALLOW_REMOTE_MODELS: bool.default(false),
   GANVAS_TF_BACKEND: z.enum(["tensorflow-gpu", "tensorflow", "wasm", "cpu"]).optional(),
+  /**
+   * how much lower the worker's CPU priority is than the server's (nice increment, 0–19): training may use every
+   * core, and generation requests still get the CPU first
+   */
+  GANVAS_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** run the wasm backend's convolutions through the native oneDNN addon when it is built (npm run native:build) */
   GANVAS_NATIVE_CONV: bool.default(true),
   /** onnxruntime intra-op threads for serving (1 leaves a core for the text encoder and training) */
@@ -106,6 +111,7 @@ function buildConfig(e: z.infer<typeof envSchema>) {
     allowRemoteModels: e.GANVAS_ALLOW_REMOTE_MODELS,
     tfBackend: e.GANVAS_TF_BACKEND,
     nativeConv: e.GANVAS_NATIVE_CONV,
+    workerNice: e.GANVAS_WORKER_NICE,
     ortThreads: e.GANVAS_ORT_THREADS,
     logLevel: e.GANVAS_LOG_LEVEL,
     autoResume: e.GANVAS_AUTO_RESUME,

@@ -79,6 +79,14 @@ describe("worker crash and resume", () => {
     const killedAfter = (
       await until("a checkpoint at step 40", () => ((latest()?.step ?? 0) >= 40 ? latest() : null))
     ).step;
+    // it trains below the server's priority, on every one of its threads (OpenMP and worker threads included)
+    const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+    const tasks = readdirSync(`/proc/${first.pid}/task`);
+    expect(tasks.length).toBeGreaterThan(1);
+    for (const t of tasks)
+      expect(niceOf(readFileSync(`/proc/${first.pid}/task/${t}/stat`, "utf8"))).toBe(
+        Math.min(19, os.getPriority() + 10),
+      );
     // the worker process itself (the one holding the lock) dies without any chance to clean up
     expect(server.livingWorker(dataDir)).toBe(first.pid);
     first.kill("SIGKILL");
