@@ -107,7 +107,7 @@ built-in emoji dataset, on this project's 2-core CPU machines, in the background
 | architecture | Stage-I: [z ${c.zDim}; c ${c.cDim}] → FC → 4×4×${c.g1.ngf * 8} → 4 × (nearest 2× + 3×3 conv + BN + ReLU) → 3×3 conv → tanh; D ndf ${c.d1.ndf} with the matching-aware conditional head |
 | text encoder | ${state.textEncoderId} (512-d sentence embeddings; see models/ganvas/use-lite) |
 | training data | ${dataset.name}: ${dataset.count} images (${dataset.splits.train} train / ${dataset.splits.val} val / ${dataset.splits.test} test, test classes never seen), ${dataset.captionCount} captions |
-| training | ${state.step} steps at batch ${c.train.batchSize} (${((state.step * c.train.batchSize) / dataset.splits.train).toFixed(1)} epochs), Adam lr ${c.train.lrG} β (${c.train.beta1}, ${c.train.beta2}), KL weight ${c.train.klWeight} |
+| training | ${state.step} steps at batch ${c.train.batchSize} (${((state.step * c.train.batchSize) / dataset.splits.train).toFixed(1)} epochs), Adam lr ${c.train.lrG} β (${c.train.beta1}, ${c.train.beta2}), KL weight ${c.train.klWeight}${c.train.emaDecay > 0 ? `; served weights: moving average of the generator (EMA decay ${c.train.emaDecay})` : ""} |
 | wall time | ${(wall / 60).toFixed(0)} min |
 | backend | ${backend} |
 | last losses | ${
