@@ -96,6 +96,8 @@ class GradWorker {
 
 interface Layouts {
   weights: Layout;
+  /** the discriminator's trainable entries of `weights` (republished mid-step) */
+  dInWeights: Layout;
   d: Layout;
   g: Layout;
 }
@@ -148,11 +150,16 @@ export class DataParallel {
   }
 
   private layoutsOf(model: GanModel): Layouts {
-    this.layouts ??= {
-      weights: layoutOf(model.namedTensors()),
-      d: layoutOf(model.stores.d?.trainable ?? new Map()),
-      g: layoutOf(model.trainedG.trainable),
-    };
+    if (!this.layouts) {
+      const dVars = model.stores.d?.trainable ?? new Map<string, tf.Variable>();
+      const weights = layoutOf(model.namedTensors());
+      this.layouts = {
+        weights,
+        dInWeights: { entries: weights.entries.filter((e) => dVars.has(e.name)), total: 0 },
+        d: layoutOf(dVars),
+        g: layoutOf(model.trainedG.trainable),
+      };
+    }
     return this.layouts;
   }
 
@@ -238,11 +245,7 @@ export class DataParallel {
         const d = this.averageLosses(mine.losses, D_LOSS_KEYS, 0, wts);
         applyAndFree(optD, { grads: this.average(mine, L.d, 0, wts), losses: d });
         const dVars = model.stores.d?.trainable ?? new Map<string, tf.Variable>();
-        writeTensors(
-          weights,
-          { entries: L.weights.entries.filter((e) => dVars.has(e.name)), total: 0 },
-          (name) => dVars.get(name)?.dataSync() as Float32Array,
-        );
+        writeTensors(weights, L.dInWeights, (name) => dVars.get(name)?.dataSync() as Float32Array);
         signal(this.control, 0, seq);
         return d;
       });
