@@ -49,6 +49,8 @@ export const envSchema = z.object({
   GANVAS_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** run the wasm backend's convolutions through the native oneDNN addon when it is built (npm run native:build) */
   GANVAS_NATIVE_CONV: bool.default(true),
+  /** with the addon: training batch norm + activation as one fused native kernel (off: composed wasm ops) */
+  GANVAS_NATIVE_BN: bool.default(true),
   /** onnxruntime intra-op threads for serving (1 leaves a core for the text encoder and training) */
   GANVAS_ORT_THREADS: z.coerce.number().int().min(1, { error: "must be at least 1" }).max(64).default(1),
   /** the worker resumes interrupted training runs by itself when it starts */
@@ -111,6 +113,7 @@ function buildConfig(e: z.infer<typeof envSchema>) {
     allowRemoteModels: e.GANVAS_ALLOW_REMOTE_MODELS,
     tfBackend: e.GANVAS_TF_BACKEND,
     nativeConv: e.GANVAS_NATIVE_CONV,
+    nativeBatchNorm: e.GANVAS_NATIVE_BN,
     workerNice: e.GANVAS_WORKER_NICE,
     ortThreads: e.GANVAS_ORT_THREADS,
     logLevel: e.GANVAS_LOG_LEVEL,

@@ -15,6 +15,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "addon.h"
+
 using namespace dnnl;
 using tag = memory::format_tag;
 using dt = memory::data_type;
@@ -42,7 +44,6 @@ stream& cpuStream() {
 
 // Threads for one convolution: all of `maxThreads` for big ones, one for small ones, where waking and joining
 // a team costs more than it saves (and a team stalls whenever another process holds one of its cores).
-thread_local int maxThreads = omp_get_max_threads();
 constexpr double kParallelFlops = 20e6;
 
 // One input or output of the primitive: the user's layout, the primitive's, and a buffer for the reorder
@@ -80,7 +81,7 @@ struct ThreadScope {
 };
 
 std::unique_ptr<Plan> makePlan(Kind kind, const Geometry& g) {
-  const int threads = flopsOf(g) < kParallelFlops ? 1 : maxThreads;
+  const int threads = flopsOf(g) < kParallelFlops ? 1 : ganvas::maxThreads();
   ThreadScope scope(threads);
   const memory::dims strides = {g.sh, g.sw}, dil = {g.dh - 1, g.dw - 1}, pl = {g.pt, g.pl}, pr = {g.pb, g.pr};
   const auto src = userSrc(g), wei = userWeights(g), dst = userDst(g);
@@ -135,7 +136,7 @@ std::unordered_map<std::string, std::unique_ptr<Plan>>& plans() {
 }
 
 Plan& planFor(Kind kind, const Geometry& g) {
-  std::string key = std::to_string(kind) + "," + std::to_string(maxThreads);
+  std::string key = std::to_string(kind) + "," + std::to_string(ganvas::maxThreads());
   const int64_t* v = &g.n;
   for (int i = 0; i < kGeometryLength; i++) key += "," + std::to_string(v[i]);
   auto& m = plans();
@@ -162,19 +163,8 @@ void run(Kind kind, const Geometry& g, float* a, float* b, float* out) {
 
 // ---- Node-API glue ----
 
-napi_value fail(napi_env env, const std::string& msg) {
-  napi_throw_error(env, nullptr, msg.c_str());
-  return nullptr;
-}
-
-bool floats(napi_env env, napi_value v, float** data, size_t* length) {
-  napi_typedarray_type type;
-  napi_value buf;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, length, reinterpret_cast<void**>(data), &buf, &offset) != napi_ok)
-    return false;
-  return type == napi_float32_array;
-}
+using ganvas::fail;
+using ganvas::floats;
 
 bool readGeometry(napi_env env, napi_value v, Geometry* g) {
   int64_t* out = &g->n;
@@ -234,7 +224,7 @@ napi_value Implementation(napi_env env, napi_callback_info info) {
   }
 }
 
-// setThreads(n): the most threads one convolution may use from this thread (default: every core)
+// setThreads(n): the most threads one native kernel may use from this thread (default: every core)
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -242,7 +232,7 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   int32_t n;
   if (argc != 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 1 || n > 1024)
     return fail(env, "setThreads(n): n must be a whole number from 1 to 1024");
-  maxThreads = n;
+  ganvas::maxThreads() = n;
   return nullptr;
 }
 
@@ -263,6 +253,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, 4, props);
+  ganvas::defineBatchNorm(env, exports);
   return exports;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Training-step benchmark of the bench-stage1 architecture (STACK.md: ngf 64, 4×4×512 start, ndf 64, batch 64).
- *   npm run bench:train [-- --steps 2 --batch 64 --workers 1|2 --profile --no-torch]
+ *   npm run bench:train [-- --steps 2 --batch 64 --workers 1|2 --profile --no-torch --no-fused-bn]
  * Default 1 shard (the single-process dgStep). With the native oneDNN convolutions (npm run native:build) one
  * process already uses every core; without them, --workers 2 runs data-parallel shards, one wasm thread each.
  * Prints ms per step, GFLOP per step and achieved GFLOP/s on the active backend; when /usr/bin/python3 has
@@ -26,12 +26,16 @@ const { values } = parseArgs({
     "no-torch": { type: "boolean", default: false },
     /** data-parallel shards (1 = main thread only, the default); at most one per core */
     workers: { type: "string" },
+    /** composed batch-norm ops instead of the fused native kernel (main thread; for comparison) */
+    "no-fused-bn": { type: "boolean", default: false },
   },
 });
 const steps = Number(values.steps);
 const preset = values.preset ?? "bench-stage1";
 const batch = Number(values.batch ?? (preset === "bench-stage1" ? 64 : presetConfig(preset).train.batchSize));
 
+// before the backend starts: data-parallel workers read it too
+if (values["no-fused-bn"]) process.env.GANVAS_NATIVE_BN = "false";
 const backend = await initBackend();
 const config = presetConfig(preset, { train: { batchSize: batch } });
 const px = config.stage === 1 ? 64 : 256;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run native:build`: compile the oneDNN convolution addon (native/ganvas-dnnl.cc) into
+// `npm run native:build`: compile the native kernels addon (native/*.cc: oneDNN convolutions, fused batch norm) into
 // build/native/ganvas-dnnl.node with g++ against Debian's libdnnl-dev and Node's own headers. Training then runs
 // its convolutions natively on every core (about 3× faster than the wasm kernels); without it, the wasm kernels
 // run. Rebuilds only when the source or the compiler flags change. When g++ or libdnnl-dev is missing and we run
@@ -10,7 +10,9 @@ import fs from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
-const src = path.join(root, "native", "ganvas-dnnl.cc");
+// every translation unit of the addon, plus the header they share (for the stamp)
+const sources = ["ganvas-dnnl.cc", "batch-norm.cc"].map((f) => path.join(root, "native", f));
+const header = path.join(root, "native", "addon.h");
 const out = path.join(root, "build", "native", "ganvas-dnnl.node");
 const stampFile = `${out}.stamp`;
 const nodeInclude = path.resolve(path.dirname(process.execPath), "..", "include", "node");
@@ -24,10 +26,11 @@ const args = [
   "-fvisibility=hidden",
   `-I${nodeInclude}`,
   "-DNODE_GYP_MODULE_NAME=ganvas_dnnl",
-  src,
+  ...sources,
   "-ldnnl",
   "-o",
-  out,
+  // written beside and renamed over the addon: a process that has it loaded keeps its old copy intact
+  `${out}.tmp`,
 ];
 
 const have = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
@@ -52,11 +55,9 @@ if (!ready()) {
   );
   process.exit(1);
 }
-const stamp = createHash("sha256")
-  .update(fs.readFileSync(src))
-  .update(args.join(" "))
-  .update(process.version)
-  .digest("hex");
+const hash = createHash("sha256");
+for (const f of [...sources, header]) hash.update(fs.readFileSync(f));
+const stamp = hash.update(args.join(" ")).update(process.version).digest("hex");
 if (fs.existsSync(out) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp) {
   console.log(`native convolutions up to date (${path.relative(root, out)})`);
   process.exit(0);
@@ -65,8 +66,9 @@ fs.mkdirSync(path.dirname(out), { recursive: true });
 const t0 = Date.now();
 const r = spawnSync("g++", args, { stdio: "inherit" });
 if (r.status !== 0) {
-  console.error("✗ compiling native/ganvas-dnnl.cc failed; training will use the wasm kernels");
+  console.error("✗ compiling native/*.cc failed; training will use the wasm kernels");
   process.exit(1);
 }
+fs.renameSync(`${out}.tmp`, out);
 fs.writeFileSync(stampFile, stamp);
 console.log(`built ${path.relative(root, out)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

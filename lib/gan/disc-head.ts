@@ -4,7 +4,7 @@
  * unconditional logit: 4×4 valid conv on the code alone → [B]
  */
 import type * as tf from "@tensorflow/tfjs";
-import { BatchNorm, Conv2d, leaky, type Mode, replicate } from "./layers";
+import { BatchNorm, Conv2d, type Mode, replicate } from "./layers";
 import type { ParamStore } from "./param-store";
 
 export class DiscHead {
@@ -22,7 +22,7 @@ export class DiscHead {
   /** code [B,4,4,C], c [B,cDim] → logits [B] */
   cond(code: tf.Tensor4D, c: tf.Tensor2D, mode: Mode): tf.Tensor1D {
     const h = code.concat(replicate(c, 4), 3); // [B,4,4,C+cDim]
-    const j = leaky(this.jointBn.apply(this.joint.apply(h), mode)); // [B,4,4,C]
+    const j = this.jointBn.apply(this.joint.apply(h), mode, "leaky"); // [B,4,4,C]
     return this.condOut.apply(j).reshape([-1]);
   }
 

@@ -4,6 +4,7 @@
  * Tensors are NHWC; conv weights are [kh, kw, in, out]; dense weights are [in, out].
  */
 import * as tf from "@tensorflow/tfjs";
+import { type BatchNormActivation, batchNormAct, nativeBatchNormReady } from "../tensor";
 import type { ParamStore } from "./param-store";
 
 /** How a forward pass runs: training uses batch statistics; `updateStats` also moves the running ones. */
@@ -13,6 +14,9 @@ export interface Mode {
   /** running-statistics momentum (default 0.1; 1/(k+1) gives an exact average over k+1 batches) */
   momentum?: number;
 }
+
+/** the discriminators' leaky ReLU slope */
+export const LEAKY_SLOPE = 0.2;
 
 const W_INIT = { kind: "normal", mean: 0, std: 0.02 } as const;
 
@@ -69,30 +73,52 @@ export class BatchNorm {
     this.mean = store.buffer("mean", [channels], { kind: "zeros" });
     this.variance = store.buffer("var", [channels], { kind: "ones" });
   }
-  apply<T extends tf.Tensor>(x: T, mode: Mode): T {
-    const axes = x.shape.slice(0, -1).map((_, i) => i);
+  /**
+   * Normalise x, then apply `act` (leaky: slope 0.2). Training with the native addon runs one fused kernel
+   * (lib/tensor/native-batch-norm.ts); otherwise composed ops.
+   */
+  apply<T extends tf.Tensor>(x: T, mode: Mode, act: BatchNormActivation = "none"): T {
+    if (mode.training && nativeBatchNormReady()) {
+      const { y, mean, variance } = batchNormAct(
+        x,
+        this.gamma as tf.Tensor1D,
+        this.beta as tf.Tensor1D,
+        act,
+        {
+          slope: LEAKY_SLOPE,
+          eps: BatchNorm.EPS,
+        },
+      );
+      if (mode.updateStats) this.updateRunningStats(x, mean, variance, mode);
+      return y;
+    }
     let mean: tf.Tensor;
     let variance: tf.Tensor;
     if (mode.training) {
-      ({ mean, variance } = tf.moments(x, axes));
-      // only ever set outside a gradient tape (the D step's generator pass)
-      if (mode.updateStats) {
-        const n = x.size / x.shape[x.shape.length - 1];
-        const m = mode.momentum ?? BatchNorm.MOMENTUM;
-        // running variance is the unbiased estimate, as in PyTorch
-        this.mean.assign(tf.tidy(() => this.mean.mul(1 - m).add(mean.mul(m))));
-        this.variance.assign(
-          tf.tidy(() => this.variance.mul(1 - m).add(variance.mul((m * n) / Math.max(n - 1, 1)))),
-        );
-      }
+      ({ mean, variance } = tf.moments(x, axes(x)));
+      if (mode.updateStats) this.updateRunningStats(x, mean, variance, mode);
     } else {
       mean = this.mean;
       variance = this.variance;
     }
     const scale = tf.rsqrt(variance.add(BatchNorm.EPS)).mul(this.gamma);
-    return x.sub(mean).mul(scale).add(this.beta) as T;
+    const y = x.sub(mean).mul(scale).add(this.beta) as T;
+    return act === "relu" ? tf.relu(y) : act === "leaky" ? tf.leakyRelu(y, LEAKY_SLOPE) : y;
+  }
+
+  /** Move the running statistics toward a batch's (only ever outside a gradient tape: the D step's G pass). */
+  private updateRunningStats(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, mode: Mode): void {
+    const n = x.size / x.shape[x.shape.length - 1];
+    const m = mode.momentum ?? BatchNorm.MOMENTUM;
+    // running variance is the unbiased estimate, as in PyTorch
+    this.mean.assign(tf.tidy(() => this.mean.mul(1 - m).add(mean.mul(m))));
+    this.variance.assign(
+      tf.tidy(() => this.variance.mul(1 - m).add(variance.mul((m * n) / Math.max(n - 1, 1)))),
+    );
   }
 }
+
+const axes = (x: tf.Tensor): number[] => x.shape.slice(0, -1).map((_, i) => i);
 
 /** Nearest-neighbour 2× upsampling [B,H,W,C] → [B,2H,2W,C], written as reshape + broadcast so its
  *  gradient is a plain sum on every backend (tfjs-cpu's ResizeNearestNeighborGrad is wrong for batch > 1). */
@@ -159,7 +185,7 @@ export function upsampleConv3x3(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
   });
 }
 
-export const leaky = (x: tf.Tensor4D): tf.Tensor4D => tf.leakyRelu(x, 0.2);
+export const leaky = (x: tf.Tensor4D): tf.Tensor4D => tf.leakyRelu(x, LEAKY_SLOPE);
 
 /** c [B,D] replicated over an s×s grid → [B,s,s,D] */
 export function replicate(c: tf.Tensor2D, s: number): tf.Tensor4D {

@@ -20,7 +20,7 @@ export class UpBlock {
     // conv(upsample2x(x)) computed on the small input (exact; 2.25× fewer multiply-adds)
     let y = upsampleConv3x3(x, this.conv.w as tf.Tensor4D);
     if (this.conv.b) y = y.add(this.conv.b);
-    return tf.relu(this.bn.apply(y, mode));
+    return this.bn.apply(y, mode, "relu");
   }
 }
 
@@ -54,7 +54,7 @@ export class Stage1Generator {
   apply(z: tf.Tensor2D, emb: tf.Tensor2D, eps: tf.Tensor2D, mode: Mode): GeneratorOutput {
     const code = this.ca.apply(emb, eps);
     const h0 = this.fc.apply(z.concat(code.c, 1)).reshape([-1, 4, 4, this.base]) as tf.Tensor4D;
-    let h = tf.relu(this.fcBn.apply(h0, mode)); // [B,4,4,8ngf]
+    let h = this.fcBn.apply(h0, mode, "relu"); // [B,4,4,8ngf]
     for (const up of this.ups) h = up.apply(h, mode); // … [B,64,64,ngf/2]
     return { ...code, image: tf.tanh(this.out.apply(h)) };
   }
@@ -70,7 +70,7 @@ export class DownBlock {
   }
   apply(x: tf.Tensor4D, mode: Mode): tf.Tensor4D {
     const y = this.conv.apply(x);
-    return leaky(this.bn ? this.bn.apply(y, mode) : y);
+    return this.bn ? this.bn.apply(y, mode, "leaky") : leaky(y);
   }
 }
 

@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { CondAugment } from "./conditioning";
 import type { GanConfig } from "./config";
 import { DiscHead } from "./disc-head";
-import { BatchNorm, Conv2d, leaky, type Mode, replicate } from "./layers";
+import { BatchNorm, Conv2d, type Mode, replicate } from "./layers";
 import type { ParamStore } from "./param-store";
 import { DownBlock, type GeneratorOutput, UpBlock } from "./stage1";
 
@@ -23,7 +23,7 @@ export class ResBlock {
     this.bn2 = new BatchNorm(store.scope("bn2"), c);
   }
   apply(x: tf.Tensor4D, mode: Mode): tf.Tensor4D {
-    const h = tf.relu(this.bn1.apply(this.conv1.apply(x), mode));
+    const h = this.bn1.apply(this.conv1.apply(x), mode, "relu");
     return tf.relu(x.add(this.bn2.apply(this.conv2.apply(h), mode)) as tf.Tensor4D);
   }
 }
@@ -65,10 +65,10 @@ export class Stage2Generator {
   apply(stage1Image: tf.Tensor4D, emb: tf.Tensor2D, eps: tf.Tensor2D, mode: Mode): GeneratorOutput {
     const code = this.ca.apply(emb, eps);
     let h = tf.relu(this.inConv.apply(stage1Image));
-    h = tf.relu(this.down1Bn.apply(this.down1.apply(h), mode));
-    h = tf.relu(this.down2Bn.apply(this.down2.apply(h), mode)); // [B,16,16,4ngf]
+    h = this.down1Bn.apply(this.down1.apply(h), mode, "relu");
+    h = this.down2Bn.apply(this.down2.apply(h), mode, "relu"); // [B,16,16,4ngf]
     h = h.concat(replicate(code.c, 16), 3);
-    h = tf.relu(this.jointBn.apply(this.joint.apply(h), mode)); // [B,16,16,4ngf]
+    h = this.jointBn.apply(this.joint.apply(h), mode, "relu"); // [B,16,16,4ngf]
     for (const r of this.res) h = r.apply(h, mode);
     for (const up of this.ups) h = up.apply(h, mode); // [B,256,256,ngf/4]
     return { ...code, image: tf.tanh(this.out.apply(h)) };
@@ -98,7 +98,7 @@ export class Stage2Discriminator {
   encode(image: tf.Tensor4D, mode: Mode): tf.Tensor4D {
     let h = image;
     for (const d of this.downs) h = d.apply(h, mode);
-    h = leaky(this.squeeze1Bn.apply(this.squeeze1.apply(h), mode));
-    return leaky(this.squeeze2Bn.apply(this.squeeze2.apply(h), mode));
+    h = this.squeeze1Bn.apply(this.squeeze1.apply(h), mode, "leaky");
+    return this.squeeze2Bn.apply(this.squeeze2.apply(h), mode, "leaky");
   }
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { config } from "../config";
+import { nativeBatchNormReady, registerNativeBatchNorm } from "./native-batch-norm";
 import { loadNativeConv, registerNativeConvKernels } from "./native-conv-kernels";
 import { registerWasmGradKernels } from "./wasm-grad-kernels";
 import { registerWasmIdentityKernel } from "./wasm-identity-kernel";
@@ -68,14 +69,17 @@ async function tryChoice(choice: BackendChoice, log: (line: string) => void): Pr
     // WASM_HAS_MULTITHREAD_SUPPORT is hard-wired off in Node: one backend uses one core
     const threads = (await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")) ? 2 : 1;
     const native = config().nativeConv ? loadNativeConv(log) : null;
-    if (native) registerNativeConvKernels(native);
+    if (native) {
+      registerNativeConvKernels(native);
+      if (config().nativeBatchNorm) registerNativeBatchNorm(native);
+    }
     const nativeConv = native ? native.version() : null;
     return {
       choice,
       name: "wasm",
       threads,
       simd,
-      description: `wasm (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads > 1 ? "s" : ""})${nativeConv ? ` + ${nativeConv} convolutions` : ""}`,
+      description: `wasm (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads > 1 ? "s" : ""})${nativeConv ? ` + ${nativeConv} convolutions${nativeBatchNormReady() ? ", fused batch norm" : ""}` : ""}`,
       nativeConv,
     };
   }

@@ -19,13 +19,26 @@ const FORWARD = 0;
 const BACKWARD_DATA = 1;
 const BACKWARD_WEIGHTS = 2;
 
+/** (rows, C, act code, slope, eps, …input and output buffers) */
+type BatchNormCall = (
+  rows: number,
+  c: number,
+  act: number,
+  slope: number,
+  eps: number,
+  ...buffers: Float32Array[]
+) => void;
+
 export interface NativeConv {
   conv(kind: number, geometry: number[], a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** the oneDNN implementation chosen for a geometry, e.g. "jit:avx2" */
   implementation(kind: number, geometry: number[]): string;
   version(): string;
-  /** the most threads one convolution started from the calling thread may use (default: every core) */
+  /** the most threads one native kernel started from the calling thread may use (default: every core) */
   setThreads(n: number): void;
+  /** fused training batch norm + activation (native/batch-norm.cc); see native-batch-norm.ts */
+  bnForward: BatchNormCall;
+  bnBackward: BatchNormCall;
 }
 
 /** where `npm run native:build` puts the addon */
