@@ -52,6 +52,7 @@ const COLORS: Record<string, string> = {
   dWrong: "#ef4444",
   dFake: "#a855f7",
   gAdv: "#06b6d4",
+  recon: "#f43f5e",
 };
 
 export function RunLive({ initial, promotedSteps }: { initial: RunState; promotedSteps: number[] }) {
@@ -91,7 +92,7 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
           color: COLORS[k] ?? "#71717a",
           values: steps.map((s) => s.losses[k] ?? null),
         }));
-    return { xs, main: keys(["d", "g", "kl"]), parts: keys(["dReal", "dWrong", "dFake", "gAdv"]) };
+    return { xs, main: keys(["d", "g", "kl"]), parts: keys(["dReal", "dWrong", "dFake", "gAdv", "recon"]) };
   }, [steps]);
   const quality = useMemo(() => {
     const ev = files.evaluated;

@@ -25,6 +25,13 @@ export const trainSettingsSchema = z.object({
    * everything served from them use the average; training continues on the raw weights.
    */
   emaDecay: z.number().min(0).max(0.99999).default(0),
+  /**
+   * Stage-II only: weight of an L1 term asking the Stage-II generator to rebuild each real 256 px image from
+   * its 4× average-pooled 64 px copy and the image's caption (0 = off). A super-resolution warm start: G2
+   * learns to draw sharp 256 px detail from a 64 px layout in far fewer steps than the adversarial loss alone
+   * teaches it, which is what makes Stage-II trainable on CPU; the adversarial loss on Stage-I's images stays.
+   */
+  reconWeight: z.number().min(0).default(0),
 });
 export type TrainSettings = z.infer<typeof trainSettingsSchema>;
 
@@ -61,6 +68,7 @@ const stackganTrain: TrainSettings = {
   checkpointEvery: 500,
   // a window of about 1,000 steps: averaging a run's last checkpoints gave markedly better images (issue #9)
   emaDecay: 0.999,
+  reconWeight: 0,
 };
 
 export const PRESETS = {
@@ -128,7 +136,7 @@ export const PRESETS = {
     d2: { ndf: 32 },
     // batch 16 needs more than the 4 GB a WebAssembly heap can hold (measured: batch 8 with ngf 16 peaks at
     // 1.6 GB); 8 fits
-    train: { ...stackganTrain, batchSize: 8 },
+    train: { ...stackganTrain, batchSize: 8, reconWeight: 10 },
   },
   /** the benchmark architecture (STACK.md): ngf 64 → 4×4×512 start, ndf 64, batch 64 */
   "bench-stage1": {

@@ -206,17 +206,19 @@ export class DataParallel {
     return out;
   }
 
-  private averageLosses<K extends string>(
-    mine: Record<K, number>,
+  private averageLosses<L extends Partial<Record<K, number>>, K extends string>(
+    mine: L,
     keys: readonly K[],
     at: number,
     wts: number[],
-  ) {
+  ): L {
     const out = { ...mine };
     keys.forEach((k, j) => {
-      out[k] = this.shared.losses.reduce(
+      // a loss this run does not have (recon outside Stage-II warm starts) stays absent
+      if (!(k in mine)) return;
+      (out as Record<K, number>)[k] = this.shared.losses.reduce(
         (acc, b, i) => acc + new Float64Array(b)[at + j] * wts[i + 1],
-        mine[k] * wts[0],
+        (mine[k] as number) * wts[0],
       );
     });
     return out;

@@ -111,7 +111,7 @@ function step(s: State, seq: number, rows: number, timeoutMs: number): void {
     );
     put(grads, s.gGrads, s.dGrads.total, r.g);
     G_LOSS_KEYS.forEach((k, i) => {
-      losses[D_LOSS_KEYS.length + i] = r.g.losses[k];
+      losses[D_LOSS_KEYS.length + i] = r.g.losses[k] ?? 0;
     });
     signal(control, s.rank, 4 * seq + PHASE_G);
   } finally {

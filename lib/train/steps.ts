@@ -55,7 +55,8 @@ function readAll<K extends string>(ts: Record<K, tf.Scalar>): Record<K, number> 
 }
 
 export type DLosses = { d: number; dReal: number; dWrong: number; dFake: number };
-export type GLosses = { g: number; gAdv: number; kl: number };
+/** `recon`: only in Stage-II runs with train.reconWeight > 0 */
+export type GLosses = { g: number; gAdv: number; kl: number; recon?: number };
 
 /** Gradients by our parameter names plus the named losses of one step (not yet applied). */
 export interface StepGrads<L> {
@@ -92,6 +93,7 @@ function gradsOf<L extends string>(
   vars: Map<string, tf.Variable>,
   loss: () => { total: tf.Scalar; parts: Record<L, tf.Scalar> },
 ): StepGrads<Record<L, number>> {
+  // (parts may differ between calls of one loss: the G loss has `recon` only in some Stage-II runs)
   let parts: Record<L, tf.Scalar> | null = null;
   const { value, grads } = tf.variableGrads(() => {
     const l = loss();
@@ -128,26 +130,36 @@ function dGradsOn(
   });
 }
 
-/** G loss of one forward pass: fool D on both logits, plus klWeight · KL of the conditioning augmentation */
+/**
+ * G loss of one forward pass: fool D on both logits, plus klWeight · KL of the conditioning augmentation, plus
+ * (Stage-II with reconWeight > 0) reconWeight · L1 between the real images and G2's rebuild of their 64 px copy.
+ */
 function gLossOf(
   model: GanModel,
   out: GeneratorOutput,
-): { total: tf.Scalar; parts: Record<keyof GLosses, tf.Scalar> } {
+  x: StepInputs,
+): { total: tf.Scalar; parts: Record<string, tf.Scalar> } {
   const D = model.d as NonNullable<GanModel["d"]>;
   const mode = { training: true };
   const code = D.encode(out.image, mode);
   const adv = generatorAdvLoss(D.head.cond(code, stopGradient(out.mu), mode), D.head.uncond(code));
   const kl = klLoss(out.mu, out.logvar);
-  const g = adv.add(kl.mul(model.config.train.klWeight)) as tf.Scalar;
-  return { total: g, parts: { g, gAdv: adv, kl } };
+  let g = adv.add(kl.mul(model.config.train.klWeight)) as tf.Scalar;
+  const w = model.config.train.reconWeight ?? 0;
+  if (!model.g2 || w === 0) return { total: g, parts: { g, gAdv: adv, kl } };
+  const small = tf.avgPool(x.images, 4, 4, "valid");
+  const rebuilt = model.g2.apply(small, x.right, x.eps, mode).image;
+  const recon = tf.mean(tf.abs(rebuilt.sub(x.images))) as tf.Scalar;
+  g = g.add(recon.mul(w)) as tf.Scalar;
+  return { total: g, parts: { g, gAdv: adv, kl, recon } };
 }
 
 /** G gradients: fool D on both logits, plus klWeight · KL of the conditioning augmentation. */
 export function gGrads(model: GanModel, x: StepInputs): StepGrads<GLosses> {
   if (!model.d) throw new Error("gStep needs a model built withDiscriminator: true");
   return gradsOf(model.trainedG.trainable, () =>
-    gLossOf(model, model.generate(x.z, x.right, x.eps, { training: true })),
-  );
+    gLossOf(model, model.generate(x.z, x.right, x.eps, { training: true }), x),
+  ) as StepGrads<GLosses>;
 }
 
 /** Apply gradients with `opt`, free them, and return the step's losses. */
@@ -190,8 +202,8 @@ export function dgGrads(
     d = updateD(
       dGradsOn(model, x, stopGradient(out.image), stopGradient(out.mu), stopGradient(wrongMu(model, x))),
     );
-    return gLossOf(model, out);
-  });
+    return gLossOf(model, out, x);
+  }) as StepGrads<GLosses>;
   return { d: d as unknown as DLosses, g };
 }
 
