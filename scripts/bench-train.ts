@@ -61,7 +61,7 @@ const inputs = (): StepInputs => ({
 // one fixed batch: the timing is of the step, not of making random inputs
 const fixed = inputs();
 const shards = Math.min(Number(values.workers ?? 1), os.cpus().length);
-const dp = shards > 1 ? await DataParallel.start(config, shards, backend.choice) : null;
+const dp = shards > 1 ? await DataParallel.start(model, shards, backend.choice) : null;
 const fixedBatch: Batch = {
   size: batch,
   imageSize: px,

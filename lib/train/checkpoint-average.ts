@@ -20,7 +20,7 @@ import {
   saveTensors,
 } from "../gan";
 import { Batcher } from "./batcher";
-import { disposeInputs, recalibrateBatchNorm, stepInputs } from "./steps";
+import { calibrateAt } from "./served-weights";
 
 export interface AverageOptions {
   /** the dataset the run trained on (default: the one its state.json names) */
@@ -96,11 +96,8 @@ export async function averageCheckpoints(
       zDim: config.zDim,
       cDim: config.cDim,
     });
-    const xs = Array.from({ length: opts.calibrationBatches ?? 4 }, (_, k) =>
-      stepInputs(batcher.batch(newest.s.step + k), batcher.embDim, config.zDim, config.cDim),
-    );
-    recalibrateBatchNorm(model, xs);
-    xs.forEach(disposeInputs);
+    // the trainer's recipe: statistics of the batches that follow the newest checkpoint's step
+    calibrateAt(model, batcher, newest.s.step, opts.calibrationBatches ?? 4);
 
     const tmp = `${outDir}.tmp-${process.pid}`;
     await fs.rm(tmp, { recursive: true, force: true });

@@ -11,7 +11,7 @@
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
-import { type GanConfig, GanModel } from "../gan";
+import type { GanConfig, GanModel } from "../gan";
 import { activeBackend, type BackendChoice, loadNativeConv } from "../tensor";
 import type { Adam } from "./adam";
 import type { Batch } from "./batcher";
@@ -116,19 +116,18 @@ export class DataParallel {
   }
 
   /** Start `shards − 1` workers (the main thread computes one shard itself). */
-  static async start(config: GanConfig, shards: number, backend?: BackendChoice): Promise<DataParallel> {
+  /** Start `shards - 1` workers, each with a replica of `model` (the main thread is the first shard). */
+  static async start(model: GanModel, shards: number, backend?: BackendChoice): Promise<DataParallel> {
+    const { config } = model;
     // the worker entry is TypeScript: register tsx inside the worker before importing it
     const url = new URL("./grad-worker.ts", import.meta.url).href;
     const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
     const n = Math.max(0, shards - 1);
-    // sizes come from a throw-away replica built like the workers' own
-    const probe = new GanModel(config, { seed: config.train.seed, withDiscriminator: true });
     const sizes = {
-      weights: layoutOf(probe.namedTensors()).total,
-      dGrads: layoutOf(probe.stores.d?.trainable ?? new Map()).total,
-      gGrads: layoutOf(probe.trainedG.trainable).total,
+      weights: layoutOf(model.namedTensors()).total,
+      dGrads: layoutOf(model.stores.d?.trainable ?? new Map()).total,
+      gGrads: layoutOf(model.trainedG.trainable).total,
     };
-    probe.dispose();
     const imageSize = config.stage === 1 ? 64 : 256;
     const dims = { imageSize, embDim: config.embDim, zDim: config.zDim, cDim: config.cDim };
     const shared = allocateShared(n, sizes, Math.ceil(config.train.batchSize / Math.max(1, shards)), dims);

@@ -29,7 +29,8 @@ import { WeightAverage } from "./ema";
 import { ProgressBar } from "./progress-bar";
 import { type ProgressEvent, RunFolder, stepDirName } from "./run-folder";
 import { pickSampleSpec, renderSampleGrid } from "./sample-grid";
-import { dgStep, disposeInputs, recalibrateBatchNorm, stepInputs } from "./steps";
+import { ServedWeights } from "./served-weights";
+import { dgStep, disposeInputs, stepInputs } from "./steps";
 
 export interface TrainOptions {
   runDir: string;
@@ -235,37 +236,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       await run.appendEvent(e);
       opts.onEvent?.(e);
     };
-    let calibratedAt = -1;
-    const calibrate = () => {
-      if (calibratedAt === step) return;
-      // batches of the current step's sequence: a pure function of (seed, step), so resume stays exact
-      const xs = [0, 1, 2, 3].map((k) =>
-        stepInputs(batcher.batch(step + k), batcher.embDim, config.zDim, config.cDim),
-      );
-      recalibrateBatchNorm(model, xs);
-      xs.forEach(disposeInputs);
-      calibratedAt = step;
-    };
-    /**
-     * Run `fn` with the weights that are served: the average when there is one (its batch-norm statistics
-     * measured for it; training uses batch statistics, so leaving them in place changes nothing), else the raw.
-     */
-    const withServedWeights = async <T>(fn: (raw?: Map<string, tf.Tensor>) => Promise<T>): Promise<T> => {
-      if (!average) {
-        calibrate();
-        return fn();
-      }
-      average.swapIn();
-      try {
-        calibratedAt = -1;
-        calibrate();
-        return await fn(average.rawWeights);
-      } finally {
-        average.swapOut();
-      }
-    };
+    const served = new ServedWeights(model, batcher, average);
     const checkpoint = async (): Promise<string> => {
-      const dir = await withServedWeights((raw) =>
+      const dir = await served.use(step, (raw) =>
         saveCheckpoint(
           run,
           model,
@@ -299,7 +272,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     };
     const sample = async () => {
       const file = path.join("samples", `${stepDirName(step)}.png`);
-      await withServedWeights(() => renderSampleGrid(model, spec, path.join(run.dir, file)));
+      await served.use(step, () => renderSampleGrid(model, spec, path.join(run.dir, file)));
       await emit({ type: "sample", step, file, time: now() });
     };
 
@@ -308,7 +281,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         `batch ${config.train.batchSize}, ${(trainStepFlops(config) / 1e9).toFixed(1)} GFLOP/step, backend ${backend.description}`,
     );
     const bar = opts.progressBar ? new ProgressBar(maxSteps) : null;
-    dp = (opts.workers ?? 1) > 1 ? await DataParallel.start(config, opts.workers ?? 1, backend.choice) : null;
+    dp = (opts.workers ?? 1) > 1 ? await DataParallel.start(model, opts.workers ?? 1, backend.choice) : null;
     await emit({
       type: "session",
       step,

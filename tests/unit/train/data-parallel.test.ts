@@ -96,7 +96,7 @@ describe("DataParallel", () => {
     const trained = (s: ReturnType<typeof setup>) =>
       new Map([...s.model.trainedG.trainable, ...(s.model.stores.d?.trainable ?? [])]);
     const initial = new Map([...trained(b)].map(([n, v]) => [n, v.dataSync().slice()]));
-    const dp = await DataParallel.start(a.config, 2, "wasm");
+    const dp = await DataParallel.start(a.model, 2, "wasm");
     try {
       for (let step = 0; step < 3; step++) {
         const got = dp.dgStep(a.model, a.optD, a.optG, a.batch);
@@ -129,8 +129,8 @@ describe("DataParallel", () => {
     timeout: 120_000,
   }, async () => {
     await initBackend({ force: "wasm", log: () => {} });
-    const { config, model, optG, optD, batch, dispose } = setup(3);
-    const dp = await DataParallel.start(config, 2, "wasm");
+    const { model, optG, optD, batch, dispose } = setup(3);
+    const dp = await DataParallel.start(model, 2, "wasm");
     try {
       const worker: { numTensors: number; numBytes: number }[] = [];
       const main: number[] = [];
