@@ -13,7 +13,15 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { GanModel, presetConfig, Rng, trainStepFlops } from "../lib/gan";
 import { initBackend } from "../lib/tensor";
-import { Adam, type Batch, DataParallel, dgStep, disposeInputs, type StepInputs } from "../lib/train";
+import {
+  Adam,
+  AUG_PER_IMAGE,
+  type Batch,
+  DataParallel,
+  dgStep,
+  disposeInputs,
+  type StepInputs,
+} from "../lib/train";
 
 const { values } = parseArgs({
   options: {
@@ -57,6 +65,7 @@ const inputs = (): StepInputs => ({
   wrong: tf.tensor2d(rng.normals(batch * config.embDim), [batch, config.embDim]),
   z: tf.tensor2d(rng.normals(batch * config.zDim), [batch, config.zDim]),
   eps: tf.tensor2d(rng.normals(batch * config.cDim), [batch, config.cDim]),
+  aug: Float32Array.from({ length: batch * AUG_PER_IMAGE }, () => rng.next()),
 });
 // one fixed batch: the timing is of the step, not of making random inputs
 const fixed = inputs();
@@ -70,6 +79,7 @@ const fixedBatch: Batch = {
   wrong: fixed.wrong.dataSync() as Float32Array,
   z: fixed.z.dataSync() as Float32Array,
   eps: fixed.eps.dataSync() as Float32Array,
+  aug: fixed.aug,
 };
 const step = async () => {
   if (dp) {

@@ -32,6 +32,12 @@ export const trainSettingsSchema = z.object({
    * teaches it, which is what makes Stage-II trainable on CPU; the adversarial loss on Stage-I's images stays.
    */
   reconWeight: z.number().min(0).default(0),
+  /**
+   * Differentiable augmentation of every image the discriminator sees, real and generated (lib/train/
+   * diff-augment.ts): any of "color", "translation", "cutout"; empty = off. Keeps the discriminator from
+   * memorising a small training set.
+   */
+  diffAugment: z.array(z.enum(["color", "translation", "cutout"])).default([]),
 });
 export type TrainSettings = z.infer<typeof trainSettingsSchema>;
 
@@ -69,6 +75,7 @@ const stackganTrain: TrainSettings = {
   // a window of about 1,000 steps: averaging a run's last checkpoints gave markedly better images (issue #9)
   emaDecay: 0.999,
   reconWeight: 0,
+  diffAugment: [],
 };
 
 export const PRESETS = {

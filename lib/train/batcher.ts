@@ -6,6 +6,7 @@
  */
 import type { LoadedDataset } from "../data";
 import { Rng } from "../gan";
+import { AUG_PER_IMAGE } from "./diff-augment";
 
 export interface Batch {
   size: number;
@@ -15,6 +16,8 @@ export interface Batch {
   wrong: Float32Array; // [B, embDim]
   z: Float32Array; // [B, zDim]
   eps: Float32Array; // [B, cDim]
+  /** uniforms in [0, 1) for the discriminator's augmentations (diff-augment.ts) */
+  aug: Float32Array; // [B, AUG_PER_IMAGE]
 }
 
 export class Batcher {
@@ -73,14 +76,10 @@ export class Batcher {
       const wcap = o.embeddingOffset + rng.int(o.captions.length);
       wrong.set(emb.subarray(wcap * d, (wcap + 1) * d), i * d);
     }
-    return {
-      size: b,
-      imageSize: s,
-      images,
-      right,
-      wrong,
-      z: rng.normals(b * zDim),
-      eps: rng.normals(b * cDim),
-    };
+    const z = rng.normals(b * zDim);
+    const eps = rng.normals(b * cDim);
+    // drawn after z and ε, so those are what they were before augmentations existed
+    const aug = Float32Array.from({ length: b * AUG_PER_IMAGE }, () => rng.next());
+    return { size: b, imageSize: s, images, right, wrong, z, eps, aug };
   }
 }

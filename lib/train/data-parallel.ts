@@ -15,6 +15,7 @@ import type { GanConfig, GanModel } from "../gan";
 import { activeBackend, type BackendChoice, loadNativeConv } from "../tensor";
 import type { Adam } from "./adam";
 import type { Batch } from "./batcher";
+import { AUG_PER_IMAGE } from "./diff-augment";
 import type { WorkerReply, WorkerRequest } from "./grad-worker";
 import {
   allocateShared,
@@ -66,6 +67,7 @@ export function splitBatch(
       wrong: b.wrong.slice(start * dims.embDim, end * dims.embDim),
       z: b.z.slice(start * dims.zDim, end * dims.zDim),
       eps: b.eps.slice(start * dims.cDim, end * dims.cDim),
+      aug: b.aug.slice(start * AUG_PER_IMAGE, end * AUG_PER_IMAGE),
     });
     start = end;
   }

@@ -14,6 +14,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { Batch } from "./batcher";
+import { AUG_PER_IMAGE } from "./diff-augment";
 
 export const PHASE_D = 1;
 export const PHASE_G = 2;
@@ -51,6 +52,7 @@ function batchFields(rows: number, d: BatchDims) {
     wrong: rows * d.embDim,
     z: rows * d.zDim,
     eps: rows * d.cDim,
+    aug: rows * AUG_PER_IMAGE,
   };
 }
 
@@ -82,7 +84,7 @@ export function allocateShared(
   dims: BatchDims,
 ): SharedStepBuffers {
   const f = batchFields(maxRows, dims);
-  const batchFloats = f.images + f.right + f.wrong + f.z + f.eps;
+  const batchFloats = f.images + f.right + f.wrong + f.z + f.eps + f.aug;
   const each = (bytes: number) => Array.from({ length: workers }, () => new SharedArrayBuffer(bytes));
   return {
     control: new SharedArrayBuffer(4 * (workers + 1)),

@@ -13,6 +13,7 @@ import {
 } from "../gan";
 import type { Adam } from "./adam";
 import type { Batch } from "./batcher";
+import { type AugUse, diffAugment } from "./diff-augment";
 
 export interface StepInputs {
   images: tf.Tensor4D; // [B,S,S,3] real images in [-1, 1]
@@ -20,6 +21,8 @@ export interface StepInputs {
   wrong: tf.Tensor2D; // [B,embDim] captions of other classes
   z: tf.Tensor2D; // [B,zDim]
   eps: tf.Tensor2D; // [B,cDim]
+  /** the batch's augmentation uniforms (read in JS: they pick shifts and cut-outs) */
+  aug: Float32Array; // [B, AUG_PER_IMAGE]
 }
 
 export function stepInputs(b: Batch, embDim: number, zDim: number, cDim: number): StepInputs {
@@ -29,6 +32,7 @@ export function stepInputs(b: Batch, embDim: number, zDim: number, cDim: number)
     wrong: tf.tensor2d(b.wrong, [b.size, embDim]),
     z: tf.tensor2d(b.z, [b.size, zDim]),
     eps: tf.tensor2d(b.eps, [b.size, cDim]),
+    aug: b.aug,
   };
 }
 
@@ -106,6 +110,11 @@ function gradsOf<L extends string>(
   return { grads: byOurNames(vars, grads), losses: readAll(parts as unknown as Record<L, tf.Scalar>) };
 }
 
+/** `images` as the discriminator sees them: augmented when the run's config asks for it */
+function augmented(model: GanModel, x: StepInputs, images: tf.Tensor4D, use: AugUse): tf.Tensor4D {
+  return diffAugment(images, x.aug, use, model.config.train.diffAugment ?? []);
+}
+
 /** D gradients on given (detached) fakes and CA means */
 function dGradsOn(
   model: GanModel,
@@ -117,8 +126,8 @@ function dGradsOn(
   const D = model.d as NonNullable<GanModel["d"]>;
   const mode = { training: true };
   return gradsOf(model.stores.d?.trainable as Map<string, tf.Variable>, () => {
-    const realCode = D.encode(x.images, mode);
-    const fakeCode = D.encode(fake, mode);
+    const realCode = D.encode(augmented(model, x, x.images, "real"), mode);
+    const fakeCode = D.encode(augmented(model, x, fake, "fake"), mode);
     const l = discriminatorLoss({
       realRight: D.head.cond(realCode, muRight, mode),
       realWrong: D.head.cond(realCode, muWrong, mode),
@@ -141,7 +150,8 @@ function gLossOf(
 ): { total: tf.Scalar; parts: Record<string, tf.Scalar> } {
   const D = model.d as NonNullable<GanModel["d"]>;
   const mode = { training: true };
-  const code = D.encode(out.image, mode);
+  // the same augmentation as the D step gave these fakes
+  const code = D.encode(augmented(model, x, out.image, "fake"), mode);
   const adv = generatorAdvLoss(D.head.cond(code, stopGradient(out.mu), mode), D.head.uncond(code));
   const kl = klLoss(out.mu, out.logvar);
   let g = adv.add(kl.mul(model.config.train.klWeight)) as tf.Scalar;

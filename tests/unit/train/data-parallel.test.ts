@@ -4,6 +4,7 @@ import { GanModel, presetConfig, Rng } from "@/lib/gan";
 import { initBackend } from "@/lib/tensor";
 import {
   Adam,
+  AUG_PER_IMAGE,
   type Batch,
   DataParallel,
   dGrads,
@@ -16,7 +17,10 @@ import {
 /** A real run with `workers: 2` died at step 384 with "memory access out of bounds": the worker leaked a copy
  *  of the weights per request. Its memory must stay flat from step to step, as the main thread's does. */
 function setup(seed: number) {
-  const config = presetConfig("tiny", { train: { batchSize: 6 } });
+  // with every augmentation on: shards must augment their rows exactly as one process would
+  const config = presetConfig("tiny", {
+    train: { batchSize: 6, diffAugment: ["color", "translation", "cutout"] },
+  });
   const model = new GanModel(config, { seed: 1, withDiscriminator: true });
   const { lrG, lrD, beta1, beta2 } = config.train;
   const optG = new Adam(model.trainedG.trainable, lrG, beta1, beta2);
@@ -31,6 +35,7 @@ function setup(seed: number) {
     wrong: rng.normals(n * config.embDim),
     z: rng.normals(n * config.zDim),
     eps: rng.normals(n * config.cDim),
+    aug: Float32Array.from({ length: n * AUG_PER_IMAGE }, () => rng.next()),
   };
   const dispose = () => {
     model.dispose();
@@ -87,6 +92,18 @@ function referenceStep(s: ReturnType<typeof setup>, shards: number): Record<stri
 }
 
 describe("DataParallel", () => {
+  it("splitBatch cuts every field of a batch at the same rows, uneven sizes included", () => {
+    const s = setup(2);
+    const parts = splitBatch(s.batch, 4, s.config);
+    expect(parts.map((p) => p.size)).toEqual([2, 2, 1, 1]);
+    for (const k of ["images", "right", "wrong", "z", "eps", "aug"] as const) {
+      const joined = Float32Array.from(parts.flatMap((p) => Array.from(p[k])));
+      expect(joined, k).toEqual(s.batch[k]);
+      expect(parts[2][k].length * s.batch.size, k).toBe(s.batch[k].length);
+    }
+    s.dispose();
+  });
+
   it("dgStep over 2 shards gives the weights and losses of the same step computed by hand in one thread", {
     timeout: 120_000,
   }, async () => {
