@@ -40,6 +40,7 @@ export function NewRunForm({ datasets, presets, stage1Runs, defaultDataset, eval
         lr: num("lr"),
         checkpointEvery: num("checkpointEvery"),
         evalOnCheckpoint: f.get("evalOnCheckpoint") === "on",
+        diffAugment: f.get("diffAugment") === "on",
       }),
     });
     setBusy(false);
@@ -153,6 +154,10 @@ export function NewRunForm({ datasets, presets, stage1Runs, defaultDataset, eval
       <label className="flex items-center gap-2 self-end pb-2 text-sm font-medium">
         <input name="evalOnCheckpoint" type="checkbox" defaultChecked={evalDefault} className="size-4" />
         Evaluate each checkpoint (needs the dataset&apos;s evaluation networks)
+      </label>
+      <label className="flex items-center gap-2 self-end pb-2 text-sm font-medium">
+        <input name="diffAugment" type="checkbox" className="size-4" />
+        Augment what the discriminator sees (shifts and cut-outs; helps with a few thousand images)
       </label>
       <div className="flex items-end">
         <Button type="submit" disabled={busy}>

@@ -39,6 +39,8 @@ export const newRunSchema = z
     checkpointEvery: z.number().int().min(1).max(1_000_000).optional(),
     /** score each checkpoint when it is made (default GANVAS_EVAL_ON_CHECKPOINT) */
     evalOnCheckpoint: z.boolean().optional(),
+    /** augment what the discriminator sees (DiffAugment translation + cutout; default: the preset's, off) */
+    diffAugment: z.boolean().optional(),
   })
   .strict();
 export type NewRun = z.infer<typeof newRunSchema>;
@@ -168,6 +170,12 @@ export function createRun(viewer: Viewer | null, input: NewRun): RunSummary {
       checkpointEvery:
         input.checkpointEvery ?? Math.min(t.checkpointEvery, Math.max(1, Math.ceil(input.maxSteps / 10))),
       logEvery: Math.min(t.logEvery, Math.max(1, Math.ceil(input.maxSteps / 100))),
+      diffAugment:
+        input.diffAugment === undefined
+          ? t.diffAugment
+          : input.diffAugment
+            ? (["translation", "cutout"] as const)
+            : [],
     },
   };
   const id = randomUUID();

@@ -80,7 +80,12 @@ describe("checkpoint evaluation in the worker", () => {
       checkpointEvery: 6,
       sampleEvery: 6,
       evalOnCheckpoint: true,
+      // trained with the discriminator's augmentations on, as the console's checkbox asks
+      diffAugment: true,
     });
+    expect(
+      (server.getRun(admin, run.id).config as { train: { diffAugment: string[] } }).train.diffAugment,
+    ).toEqual(["translation", "cutout"]);
     await runWorker(quiet);
     expect(server.getRun(admin, run.id).status).toBe("completed");
     const rows = checkpoints(run.id);
