@@ -3,7 +3,7 @@
 // instead of one wasm SIMD128 thread. Tensors stay where tfjs keeps them: the caller passes Float32Array
 // views (NHWC activations, HWIO filters) and a view to write the result into; nothing is allocated in JS.
 //
-// Build: npm run native:build (g++ and libdnnl-dev); see native/README.md.
+// Build: npm run native:build (g++ and libdnnl-dev; scripts/build-native.mjs). batch-norm.cc is the other half.
 #include <node_api.h>
 #include <omp.h>
 

@@ -24,6 +24,40 @@ export type AugUse = "real" | "fake";
 const SHIFT_RATIO = 1 / 8;
 const CUTOUT_RATIO = 1 / 2;
 
+/** out[b, i, j] = x[b, i − dy[b], j − dx[b]], or 0 outside x: one gather over the batch (plus a zero row) */
+function shiftByGather(x: tf.Tensor4D, dy: Int32Array, dx: Int32Array): tf.Tensor4D {
+  const [b, h, w, c] = x.shape;
+  const zero = b * h * w; // index of the appended zero row
+  const idx = new Int32Array(b * h * w);
+  for (let n = 0; n < b; n++)
+    for (let i = 0; i < h; i++)
+      for (let j = 0; j < w; j++) {
+        const si = i - dy[n];
+        const sj = j - dx[n];
+        idx[(n * h + i) * w + j] = si >= 0 && si < h && sj >= 0 && sj < w ? (n * h + si) * w + sj : zero;
+      }
+  return tf.tidy(() => {
+    const rows = tf.concat([x.reshape([b * h * w, c]), tf.zeros([1, c])], 0);
+    return tf.gather(rows, tf.tensor1d(idx, "int32")).reshape([b, h, w, c]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * Zero-filled per-image shift with its exact gradient: the adjoint of a shift by (dy, dx) is the shift by
+ * (−dy, −dx). (The wasm backend has no kernel for a gather's own gradient, and per-image slices cost a
+ * full-batch tensor each backward.)
+ */
+function translate(x: tf.Tensor4D, dy: Int32Array, dx: Int32Array): tf.Tensor4D {
+  const neg = (a: Int32Array) => a.map((v) => -v);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    return {
+      value: shiftByGather(args[0] as tf.Tensor4D, dy, dx),
+      gradFunc: (g: tf.Tensor) => shiftByGather(g as tf.Tensor4D, neg(dy), neg(dx)),
+    };
+  });
+  return op(x) as tf.Tensor4D;
+}
+
 /**
  * Augment x [B,S,S,3] with `policies`, using row b of `u` (B × AUG_PER_IMAGE uniforms in [0, 1)) for image b;
  * `use` picks which half of each row. With no policies, x itself is returned.
@@ -60,19 +94,12 @@ export function diffAugment(
         .add(mean);
     }
     if (policies.includes("translation")) {
-      // shift each image by whole pixels in [-r, r], filling with zeros: pad once, cut one window per image
+      // shift each image by whole pixels in [-r, r], filling with zeros
       const r = Math.max(1, Math.round(s * SHIFT_RATIO));
-      const shift = (v: number) => Math.min(2 * r, Math.floor(v * (2 * r + 1)));
-      const padded = tf.pad(y, [
-        [0, 0],
-        [r, r],
-        [r, r],
-        [0, 0],
-      ]);
-      const windows = Array.from({ length: b }, (_, i) =>
-        tf.slice(padded, [i, shift(at(i, 4)), shift(at(i, 3)), 0], [1, s, s, 3]),
-      );
-      y = tf.concat(windows, 0);
+      const shift = (v: number) => r - Math.min(2 * r, Math.floor(v * (2 * r + 1)));
+      const dy = Int32Array.from({ length: b }, (_, i) => shift(at(i, 4)));
+      const dx = Int32Array.from({ length: b }, (_, i) => shift(at(i, 3)));
+      y = translate(y, dy, dx);
     }
     if (policies.includes("cutout")) {
       // zero a square of side s/2 centred anywhere (it may stick out of the image)

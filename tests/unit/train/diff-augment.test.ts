@@ -68,6 +68,33 @@ describe("differentiable augmentation", () => {
     tf.dispose([x, y]);
   });
 
+  it("translation's gradient is the reverse shift of the incoming gradient", () => {
+    const x = tf.zeros([2, 8, 8, 3]) as tf.Tensor4D;
+    const w = tf.randomUniform([2, 8, 8, 3], -1, 1, "float32", 7);
+    // draw 0 for both images: shifted one pixel down and right, so x[i, j] reaches out[i + 1, j + 1]
+    const u = uniforms(2, 0.5, [
+      [0, 3, 0],
+      [0, 4, 0],
+      [1, 3, 0],
+      [1, 4, 0],
+    ]);
+    const g = tf.grad((t: tf.Tensor) =>
+      diffAugment(t as tf.Tensor4D, u, "real", ["translation"])
+        .mul(w)
+        .sum(),
+    )(x);
+    const gv = g.dataSync();
+    const wv = w.dataSync();
+    for (let n = 0; n < 2; n++)
+      for (let i = 0; i < 8; i++)
+        for (let j = 0; j < 8; j++)
+          for (let c = 0; c < 3; c++) {
+            const want = i < 7 && j < 7 ? wv[((n * 8 + i + 1) * 8 + j + 1) * 3 + c] : 0;
+            expect(gv[((n * 8 + i) * 8 + j) * 3 + c]).toBeCloseTo(want, 6);
+          }
+    tf.dispose([x, w, g]);
+  });
+
   it("cutout zeroes one square of half the side, and no gradient flows through it", () => {
     const x = tf.ones([2, 8, 8, 3]) as tf.Tensor4D;
     const u = uniforms(2, 0.5);
