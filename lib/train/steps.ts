@@ -76,7 +76,7 @@ export function dGrads(model: GanModel, x: StepInputs, updateStats = true): Step
   if (!model.d) throw new Error("dStep needs a model built withDiscriminator: true");
   const [fake, muRight, muWrong] = tf.tidy(() => {
     const out = model.generate(x.z, x.right, x.eps, { training: true, updateStats });
-    return [out.image, out.mu, wrongMu(model, x)];
+    return [augmented(model, x, out.image, "fake"), out.mu, wrongMu(model, x)];
   });
   const r = dGradsOn(model, x, fake, muRight, muWrong);
   tf.dispose([fake, muRight, muWrong]);
@@ -115,11 +115,11 @@ function augmented(model: GanModel, x: StepInputs, images: tf.Tensor4D, use: Aug
   return diffAugment(images, x.aug, use, model.config.train.diffAugment ?? []);
 }
 
-/** D gradients on given (detached) fakes and CA means */
+/** D gradients on given (detached) fakes, as D sees them (augmented when the run asks), and CA means */
 function dGradsOn(
   model: GanModel,
   x: StepInputs,
-  fake: tf.Tensor4D,
+  fakeSeen: tf.Tensor4D,
   muRight: tf.Tensor2D,
   muWrong: tf.Tensor2D,
 ): StepGrads<DLosses> {
@@ -127,7 +127,7 @@ function dGradsOn(
   const mode = { training: true };
   return gradsOf(model.stores.d?.trainable as Map<string, tf.Variable>, () => {
     const realCode = D.encode(augmented(model, x, x.images, "real"), mode);
-    const fakeCode = D.encode(augmented(model, x, fake, "fake"), mode);
+    const fakeCode = D.encode(fakeSeen, mode);
     const l = discriminatorLoss({
       realRight: D.head.cond(realCode, muRight, mode),
       realWrong: D.head.cond(realCode, muWrong, mode),
@@ -147,11 +147,12 @@ function gLossOf(
   model: GanModel,
   out: GeneratorOutput,
   x: StepInputs,
+  seen = augmented(model, x, out.image, "fake"),
 ): { total: tf.Scalar; parts: Record<string, tf.Scalar> } {
   const D = model.d as NonNullable<GanModel["d"]>;
   const mode = { training: true };
-  // the same augmentation as the D step gave these fakes
-  const code = D.encode(augmented(model, x, out.image, "fake"), mode);
+  // `seen`: out.image as D sees it, with the same augmentation the D step gave these fakes
+  const code = D.encode(seen, mode);
   const adv = generatorAdvLoss(D.head.cond(code, stopGradient(out.mu), mode), D.head.uncond(code));
   const kl = klLoss(out.mu, out.logvar);
   let g = adv.add(kl.mul(model.config.train.klWeight)) as tf.Scalar;
@@ -209,10 +210,12 @@ export function dgGrads(
   let d: DLosses | null = null;
   const g = gradsOf(model.trainedG.trainable, () => {
     const out = model.generate(x.z, x.right, x.eps, { training: true, updateStats });
+    // augmented once: D's step reads it detached, G's loss through it
+    const seen = augmented(model, x, out.image, "fake");
     d = updateD(
-      dGradsOn(model, x, stopGradient(out.image), stopGradient(out.mu), stopGradient(wrongMu(model, x))),
+      dGradsOn(model, x, stopGradient(seen), stopGradient(out.mu), stopGradient(wrongMu(model, x))),
     );
-    return gLossOf(model, out, x);
+    return gLossOf(model, out, x, seen);
   }) as StepGrads<GLosses>;
   return { d: d as unknown as DLosses, g };
 }
