@@ -4,6 +4,7 @@
  *   npm run train -- --dataset DIR --resume RUN_DIR
  *   npm run train -- --dataset DIR --preset stage2-256 --stage1 STAGE1_RUN_DIR
  *   npm run train -- --synthetic 480 --dataset /tmp/shapes --preset tiny     (writes a coloured-shapes set first)
+ * --keep-every N also keeps every Nth step's weights in RUN_DIR/kept/ (never pruned), to compare checkpoints later.
  * Ctrl-C / SIGTERM stops after the current step and writes a checkpoint.
  */
 import path from "node:path";
@@ -25,16 +26,25 @@ const { values } = parseArgs({
     backend: { type: "string" },
     synthetic: { type: "string" },
     workers: { type: "string" },
+    "keep-every": { type: "string" },
     help: { type: "boolean" },
   },
 });
 
 if (values.help || !values.dataset || (!values.preset && !values.resume)) {
   console.error(
-    "usage: npm run train -- --dataset DIR (--preset NAME [--run DIR] | --resume RUN_DIR) [--stage1 RUN_DIR] [--max-steps N] [--backend wasm|cpu|tensorflow] [--workers 2] [--synthetic COUNT]\n" +
+    "usage: npm run train -- --dataset DIR (--preset NAME [--run DIR] | --resume RUN_DIR) [--stage1 RUN_DIR] [--max-steps N] [--backend wasm|cpu|tensorflow] [--workers 2] [--keep-every STEPS] [--synthetic COUNT]\n" +
       `presets: ${PRESET_NAMES.join(", ")}`,
   );
   process.exit(values.help ? 0 : 2);
+}
+
+const keepEvery = values["keep-every"] === undefined ? undefined : Number(values["keep-every"]);
+if (keepEvery !== undefined && !(Number.isInteger(keepEvery) && keepEvery > 0)) {
+  console.error(
+    `--keep-every must be a whole number of steps above 0 (got "${values["keep-every"]}"), e.g. --keep-every 500`,
+  );
+  process.exit(2);
 }
 
 const dataDir = config().dataDir;
@@ -67,5 +77,6 @@ const result = await train({
   signal: ac.signal,
   progressBar: true,
   workers: values.workers ? Number(values.workers) : undefined,
+  keepEvery,
 });
 console.error(`${result.status} at step ${result.step}: ${path.join(runDir, result.checkpointDir ?? "")}`);

@@ -1,7 +1,8 @@
 /**
  * The training run folder (contract with the admin console and serving):
  * run.json, progress.jsonl, samples/step-XXXXXX.png, checkpoints/step-XXXXXX/, checkpoints/latest.json,
- * checkpoints/corrupt-step-XXXXXX/ (a damaged checkpoint set aside on resume, see checkpoint-recovery.ts).
+ * checkpoints/corrupt-step-XXXXXX/ (a damaged checkpoint set aside on resume, see checkpoint-recovery.ts),
+ * kept/step-XXXXXX/ (milestones: a checkpoint's weights and state.json, no optimiser; never pruned).
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -134,6 +135,32 @@ export class RunFolder {
     } catch {
       return [];
     }
+  }
+
+  get keptDir() {
+    return path.join(this.dir, "kept");
+  }
+
+  /**
+   * Copy a checkpoint's weights and state.json (not the optimiser: a milestone is for evaluation and
+   * promotion, not for resuming) to kept/step-XXXXXX, which pruning leaves alone. Returns the new folder.
+   */
+  async keepMilestone(step: number, files: readonly string[]): Promise<string> {
+    const name = stepDirName(step);
+    const from = path.join(this.checkpointsDir, name);
+    const final = path.join(this.keptDir, name);
+    const tmp = path.join(this.keptDir, `.tmp-${name}-${process.pid}`);
+    await fs.rm(tmp, { recursive: true, force: true });
+    await fs.mkdir(tmp, { recursive: true });
+    try {
+      for (const f of files) await fs.copyFile(path.join(from, f), path.join(tmp, f));
+    } catch (err) {
+      await fs.rm(tmp, { recursive: true, force: true }).catch(() => {});
+      throw err;
+    }
+    await fs.rm(final, { recursive: true, force: true });
+    await fs.rename(tmp, final);
+    return final;
   }
 
   /** Keep the newest `keep` checkpoint folders. */

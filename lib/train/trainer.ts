@@ -9,6 +9,7 @@ import { loadDataset } from "../data";
 import {
   architectureDiff,
   architectureKey,
+  CHECKPOINT_FILES,
   type CheckpointState,
   type GanConfig,
   GanModel,
@@ -53,6 +54,11 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** how many checkpoint folders to keep (default 5) */
   keepCheckpoints?: number;
+  /**
+   * Also keep a milestone (weights + state.json, in kept/) of the first checkpoint at or past every multiple
+   * of this many steps, for comparing checkpoints later. 0 or absent: none.
+   */
+  keepEvery?: number;
   /**
    * Awaited after each checkpoint is written (e.g. to evaluate it). Its time is left out of the run's elapsed
    * time and images/s.
@@ -237,6 +243,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       opts.onEvent?.(e);
     };
     const served = new ServedWeights(model, batcher, average);
+    // the step of the last checkpoint a milestone was taken from (a resume counts its own start as taken)
+    let lastKept = step;
     const checkpoint = async (): Promise<string> => {
       const dir = await served.use(step, (raw) =>
         saveCheckpoint(
@@ -261,6 +269,16 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         ),
       );
       await emit({ type: "checkpoint", step, dir, time: now() });
+      const every = opts.keepEvery ?? 0;
+      if (every > 0 && Math.floor(step / every) > Math.floor(lastKept / every)) {
+        lastKept = step;
+        const files = [
+          `${CHECKPOINT_FILES.weights}.bin`,
+          `${CHECKPOINT_FILES.weights}.json`,
+          CHECKPOINT_FILES.state,
+        ];
+        log(`[ganvas] milestone kept: ${await run.keepMilestone(step, files)}`);
+      }
       if (opts.afterCheckpoint) {
         const t = Date.now();
         await opts.afterCheckpoint({ step, dir });

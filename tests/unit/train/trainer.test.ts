@@ -114,6 +114,31 @@ describe("trainer", () => {
     b.model.dispose();
   });
 
+  it("keeps a milestone at the first checkpoint past every keepEvery steps, untouched by pruning and resume", async () => {
+    const runDir = path.join(tmpDir("run"), "keep");
+    const opts = { runDir, datasetDir: dataset, keepCheckpoints: 1, keepEvery: 4, ...quiet };
+    // checkpoints at 3, 6, 9 (every 3 steps) and the last step; milestones at the first past 4 and 8
+    await train({ ...opts, config: tiny({ checkpointEvery: 3 }), maxSteps: 7 });
+    await train({ ...opts, resume: true, maxSteps: 10 });
+    expect((await fs.readdir(path.join(runDir, "kept"))).sort()).toEqual(["step-000006", "step-000009"]);
+    expect(await new RunFolder(runDir).stepFolders()).toEqual(["step-000010"]);
+    expect((await fs.readdir(path.join(runDir, "kept", "step-000006"))).sort()).toEqual([
+      "state.json",
+      "weights.bin",
+      "weights.json",
+    ]);
+    // a milestone loads like a checkpoint, with the weights it had at its step
+    const kept = await loadGenerator(path.join(runDir, "kept", "step-000009"));
+    const last = await loadGenerator(runDir);
+    expect(kept.checkpoint.state.step).toBe(9);
+    const emb = syntheticBowEmbed("a red circle", 32);
+    const a = kept.generate({ embeddings: emb, seed: 4 }).images64;
+    const b = last.generate({ embeddings: emb, seed: 4 }).images64;
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+    kept.dispose();
+    last.dispose();
+  });
+
   it("refuses to resume with a different architecture, and a fresh start over checkpoints", async () => {
     const runDir = path.join(tmpDir("run"), "c");
     await train({ runDir, datasetDir: dataset, config: tiny(), maxSteps: 2, ...quiet });
