@@ -117,7 +117,8 @@ for (let rep = 0; rep < repeats; rep++) {
     console.error(
       `  seed ${runSeed} ${split}: R-precision real ${pct(m.real.rPrecision)} / generated ${pct(m.generated?.rPrecision)} / shuffled ${pct(m.shuffled?.rPrecision)}; ` +
         `Fréchet real ${m.real.frechet?.toFixed(3)} / generated ${m.generated?.frechet?.toFixed(3)}; ` +
-        `IS-like real ${m.real.inceptionLike?.toFixed(2)} / generated ${m.generated?.inceptionLike?.toFixed(2)}`,
+        `IS-like real ${m.real.inceptionLike?.toFixed(2)} / generated ${m.generated?.inceptionLike?.toFixed(2)}; ` +
+        `seed diversity ${m.generated?.seedDiversity?.toFixed(3)}`,
     );
     if (rep === 0 && (split === "test" || !testGenerated)) {
       testItems = r.items;

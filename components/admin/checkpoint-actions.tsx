@@ -83,6 +83,7 @@ export function CheckpointEval({
           {name} R-precision {pct(m.generated.rPrecision)} (real {pct(m.real.rPrecision)}, chance{" "}
           {pct(m.chance)}) · Fréchet {m.generated.frechet?.toFixed(0) ?? "—"} (real{" "}
           {m.real.frechet?.toFixed(0) ?? "—"}) · IS-like {m.generated.inceptionLike?.toFixed(1) ?? "—"}
+          {m.generated.seedDiversity != null && ` · seed diversity ${m.generated.seedDiversity.toFixed(2)}`}
         </span>
       )}
       {c.evalStatus === "failed" && (

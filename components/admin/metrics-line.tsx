@@ -2,7 +2,12 @@
 interface Figures {
   chance: number;
   real: { rPrecision: number; frechet: number | null };
-  generated: { rPrecision: number; frechet: number | null; inceptionLike: number | null };
+  generated: {
+    rPrecision: number;
+    frechet: number | null;
+    inceptionLike: number | null;
+    seedDiversity?: number | null;
+  };
 }
 export interface MetricsLike {
   n?: number;
@@ -29,6 +34,7 @@ export function MetricsLine({
           {pct(m.chance)})
           {m.generated.frechet != null &&
             ` · Fréchet ${m.generated.frechet.toFixed(0)} (real ${m.real.frechet?.toFixed(0) ?? "—"})`}
+          {m.generated.seedDiversity != null && ` · seed diversity ${m.generated.seedDiversity.toFixed(2)}`}
         </span>
       ))}
     </span>

@@ -35,17 +35,21 @@ const pct = (x: number | null | undefined) =>
 const num = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? "—" : x.toFixed(d));
 
 function row(label: string, m: ConditionMetrics | null): string {
-  if (!m) return `| ${label} | — | — | — | — |`;
-  return `| ${label} | ${pct(m.rPrecision)} | ${num(m.frechet, 3)} | ${num(m.inceptionLike)} | ${pct(m.classAccuracy)} |`;
+  if (!m) return `| ${label} | — | — | — | — | — |`;
+  return `| ${label} | ${pct(m.rPrecision)} | ${num(m.frechet, 3)} | ${num(m.inceptionLike)} | ${pct(m.classAccuracy)} | ${num(m.seedDiversity, 3)} |`;
 }
 
 const ms = (x: MeanSd | undefined, f: (v: number | null) => string) =>
   x ? `${f(x.mean)} ± ${f(x.sd)}` : "—";
 
 function summaryRow(label: string, s: RunSummary[string][keyof RunSummary[string]]): string {
-  if (!s) return `| ${label} | — | — | — | — |`;
-  return `| ${label} | ${ms(s.rPrecision, pct)} | ${ms(s.frechet, (v) => num(v, 3))} | ${ms(s.inceptionLike, num)} | ${ms(s.classAccuracy, pct)} |`;
+  if (!s) return `| ${label} | — | — | — | — | — |`;
+  return `| ${label} | ${ms(s.rPrecision, pct)} | ${ms(s.frechet, (v) => num(v, 3))} | ${ms(s.inceptionLike, num)} | ${ms(s.classAccuracy, pct)} | ${ms(s.seedDiversity, (v) => num(v, 3))} |`;
 }
+
+const TABLE_HEAD =
+  "| images | R-precision ↑ | Fréchet distance ↓ | Inception-like ↑ | class accuracy ↑ | seed diversity ↑ |";
+const TABLE_RULE = "| --- | --- | --- | --- | --- | --- |";
 
 export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): string {
   const lines = [
@@ -64,8 +68,8 @@ export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): strin
       "",
       `${m.items} captions (one per image), Fréchet reference: ${m.referenceImages} other real images of the split; R-precision: true caption among ${m.mismatched + 1} (chance ${pct(m.chance)}).`,
       "",
-      "| images | R-precision ↑ | Fréchet distance ↓ | Inception-like ↑ | class accuracy ↑ |",
-      "| --- | --- | --- | --- | --- |",
+      TABLE_HEAD,
+      TABLE_RULE,
       row("real (ceiling)", m.real),
       row("generated", m.generated),
       row("shuffled captions (floor)", m.shuffled),
@@ -76,8 +80,8 @@ export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): strin
       lines.push(
         `Mean ± sd over ${r.repeats.seeds.length} seeds (${r.repeats.seeds.join(", ")}):`,
         "",
-        "| images | R-precision ↑ | Fréchet distance ↓ | Inception-like ↑ | class accuracy ↑ |",
-        "| --- | --- | --- | --- | --- |",
+        TABLE_HEAD,
+        TABLE_RULE,
         summaryRow("real (ceiling)", sum.real),
         summaryRow("generated", sum.generated),
         summaryRow("shuffled captions (floor)", sum.shuffled),
@@ -91,6 +95,7 @@ export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): strin
     "- R-precision: the generated image's embedding must rank its own caption first among the true one and mismatched captions of other classes (AttnGAN protocol).",
     "- Fréchet distance: FID's formula on the eval encoder's pooled features, against real images of the same split that are not the captions' own images; the real row is two disjoint real samples, so it shows the small-sample floor of the distance.",
     "- Inception-like score: exp(E KL(p(y|x) ‖ p(y))) with the eval classifier over the train+val classes. On the class-disjoint test split those classes are not the images' own: there it only says how confidently and diversely images fall into known classes; compare it with the real row.",
+    "- Seed diversity: each caption is generated twice with different noise; the cosine distance between the two images' eval embeddings over the distance between images of different captions. 0: the noise is ignored (every seed gives the same picture); 1: a new seed changes the picture as much as a new caption.",
     "- Shuffled captions: each image is scored against a caption of another class; the generated images are the same, so only R-precision is shown.",
     ...r.notes.map((n) => `- ${n}`),
     "",

@@ -170,11 +170,15 @@ export async function evaluateGenerator(opts: {
     if (ds.records.filter((r) => r.split === split).length < 4) continue;
     const plan = planSplit(ds, split, { n: opts.n, seed: opts.seed });
     let t = performance.now();
-    const generated = await generateForRows(
+    const rows = plan.items.map((it) => it.captionRow);
+    const emb = ds.embeddings as Float32Array;
+    const generated = await generateForRows(gen, emb, rows, mixSeed(opts.seed, split), opts.truncation);
+    // the same captions with other noise, for seed diversity (a different label, so the first draw is unchanged)
+    const second = await generateForRows(
       gen,
-      ds.embeddings as Float32Array,
-      plan.items.map((it) => it.captionRow),
-      mixSeed(opts.seed, split),
+      emb,
+      rows,
+      mixSeed(opts.seed, `${split}/second-draw`),
       opts.truncation,
     );
     const generateSec = (performance.now() - t) / 1000;
@@ -182,6 +186,7 @@ export async function evaluateGenerator(opts: {
     const metrics = evaluateSplit(
       { nets: evalNets.nets, classes: evalNets.manifest.classes, dataset: ds, plan },
       generated,
+      second,
     );
     out[split] = {
       metrics,
@@ -213,6 +218,8 @@ export interface EvalSummary {
         frechet: number | null;
         inceptionLike: number | null;
         classAccuracy: number | null;
+        /** absent in summaries recorded before seed diversity was measured */
+        seedDiversity?: number | null;
       };
       shuffled: { rPrecision: number } | null;
     }
@@ -236,6 +243,7 @@ export function summariseEval(
         frechet: m.generated.frechet,
         inceptionLike: m.generated.inceptionLike,
         classAccuracy: m.generated.classAccuracy,
+        seedDiversity: m.generated.seedDiversity ?? null,
       },
       shuffled: m.shuffled ? { rPrecision: m.shuffled.rPrecision } : null,
     };

@@ -9,6 +9,7 @@ import type { EvalNets } from "./eval-nets";
 import { frechetDistance, type GaussianFit, gaussianFit } from "./frechet-distance";
 import { inceptionScore, softmaxRows } from "./inception-score";
 import { type RPrecisionTrial, rPrecision } from "./r-precision";
+import { seedDiversity } from "./seed-diversity";
 import type { SplitPlan } from "./split-plan";
 
 const PX = 64 * 64 * 3;
@@ -23,6 +24,11 @@ export interface ConditionMetrics {
   inceptionLike: number | null;
   /** argmax class = the caption's class; null when the split's classes are unknown to the classifier (test) */
   classAccuracy: number | null;
+  /**
+   * generated only, when each caption was also generated with a second noise draw: the same-caption distance over
+   * the different-caption distance on the eval embeddings (seed-diversity.ts); null otherwise
+   */
+  seedDiversity?: number | null;
 }
 
 export interface SplitMetrics {
@@ -77,9 +83,13 @@ function conditionMetrics(
   images64: Uint8Array,
   texts: { text: Float32Array; trials: RPrecisionTrial[] },
   permutation?: number[],
+  secondDraw?: Uint8Array,
 ): ConditionMetrics {
   const enc = encodeImages(ctx.nets, images64);
   const E = ctx.nets.config.embDim;
+  const diversity = secondDraw
+    ? seedDiversity(enc.embeddings, encodeImages(ctx.nets, secondDraw).embeddings, E).ratio
+    : null;
   const trials = permutation ? texts.trials.map((t, i) => ({ ...t, image: permutation[i] })) : texts.trials;
   const rp = rPrecision(enc.embeddings, texts.text, E, trials).rPrecision;
   if (permutation)
@@ -106,19 +116,26 @@ function conditionMetrics(
     frechet,
     inceptionLike: inceptionScore(probs, K).mean,
     classAccuracy: known ? correct / ctx.plan.items.length : null,
+    seedDiversity: diversity,
   };
 }
 
 /**
  * Metrics of one split. `generated64` holds one [64, 64, 3] image per plan item (in plan order), generated from
- * items[i].caption; without it only the real-image ceiling is computed.
+ * items[i].caption; without it only the real-image ceiling is computed. `secondDraw`, the same captions generated
+ * with other noise, adds the generated images' seed diversity.
  */
-export function evaluateSplit(ctx: SplitContext, generated64?: Uint8Array): SplitMetrics {
+export function evaluateSplit(
+  ctx: SplitContext,
+  generated64?: Uint8Array,
+  secondDraw?: Uint8Array,
+): SplitMetrics {
   const { plan } = ctx;
   const images = ctx.dataset.images[64];
   if (!images) throw new Error("the dataset has no 64 px images");
-  if (generated64 && generated64.length !== plan.items.length * PX)
-    throw new Error(`expected ${plan.items.length} generated images, got ${generated64.length / PX}`);
+  for (const g of [generated64, secondDraw])
+    if (g && g.length !== plan.items.length * PX)
+      throw new Error(`expected ${plan.items.length} generated images, got ${g.length / PX}`);
   const texts = trialTexts(ctx);
   const classes = new Set(ctx.classes);
   const real = conditionMetrics(
@@ -137,7 +154,7 @@ export function evaluateSplit(ctx: SplitContext, generated64?: Uint8Array): Spli
     chance: 1 / plan.trials[0].candidates.length,
     classesKnown: plan.items.every((it) => classes.has(it.cls)),
     real,
-    generated: generated64 ? conditionMetrics(ctx, generated64, texts) : null,
+    generated: generated64 ? conditionMetrics(ctx, generated64, texts, undefined, secondDraw) : null,
     shuffled: generated64 ? conditionMetrics(ctx, generated64, texts, plan.shuffle) : null,
   };
 }

@@ -6,6 +6,7 @@ import {
   inceptionScore,
   makeRPrecisionTrials,
   rPrecision,
+  seedDiversity,
   softmaxRows,
   symmetricEigen,
   symmetricSqrt,
@@ -214,5 +215,44 @@ describe("classAvoidingPermutation", () => {
     const p = classAvoidingPermutation(cls, new Rng(4));
     expect([...p].sort((a, b) => a - b)).toEqual(cls.map((_, i) => i));
     expect(p.filter((j, i) => cls[j] === cls[i])).toHaveLength(0);
+  });
+});
+
+describe("seedDiversity", () => {
+  const d = 6;
+  const first = Float32Array.from(sample(40, d, 11));
+  it("is 0 when every noise draw gives the same picture", () => {
+    const r = seedDiversity(first, first.slice(), d);
+    expect(r.sameCaption).toBeCloseTo(0, 6);
+    expect(r.ratio).toBeCloseTo(0, 6);
+    expect(r.differentCaption).toBeGreaterThan(0.5);
+  });
+  it("is 1 when a new draw changes the picture exactly as much as a new caption", () => {
+    // the second draw of caption i is the first draw of caption i + 1
+    const second = new Float32Array(first.length);
+    for (let i = 0; i < 40; i++) {
+      const j = (i + 1) % 40;
+      second.set(first.subarray(j * d, (j + 1) * d), i * d);
+    }
+    expect(seedDiversity(first, second, d).ratio).toBeCloseTo(1, 6);
+  });
+  it("grows with the noise's effect and ignores scale", () => {
+    const rng = new Rng(3);
+    const near = first.map((x) => x + 0.1 * rng.normal());
+    const far = first.map((x) => x + 1 * rng.normal());
+    const a = seedDiversity(first, near, d).ratio;
+    const b = seedDiversity(first, far, d).ratio;
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBeGreaterThan(a * 5);
+    expect(
+      seedDiversity(
+        first.map((x) => x * 7),
+        near.map((x) => x * 7),
+        d,
+      ).ratio,
+    ).toBeCloseTo(a, 5);
+  });
+  it("refuses sets of different sizes", () => {
+    expect(() => seedDiversity(first, first.subarray(0, d * 10), d)).toThrow(/same n ≥ 2/);
   });
 });

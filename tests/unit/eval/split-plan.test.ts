@@ -69,7 +69,7 @@ describe("formatEvalReport", () => {
           chance: 0.01,
           classesKnown: false,
           real: cond,
-          generated: { ...cond, rPrecision: 0.125 },
+          generated: { ...cond, rPrecision: 0.125, seedDiversity: 0.42 },
           shuffled: { ...cond, rPrecision: 0.01, frechet: null, inceptionLike: null },
         },
       },
@@ -79,7 +79,8 @@ describe("formatEvalReport", () => {
     const md = formatEvalReport(report);
     expect(md).toContain("## test split (classes never seen in training)");
     expect(md).toContain("| real (ceiling) | 50.0% | 1.250 | 3.50 | — |");
-    expect(md).toContain("| generated | 12.5% | 1.250 | 3.50 | — |");
+    expect(md).toContain("| real (ceiling) | 50.0% | 1.250 | 3.50 | — | — |");
+    expect(md).toContain("| generated | 12.5% | 1.250 | 3.50 | — | 0.420 |");
     expect(md).toContain("| shuffled captions (floor) | 1.0% | — | — | — |");
   });
 });

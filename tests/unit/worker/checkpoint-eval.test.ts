@@ -38,7 +38,7 @@ interface Summary {
       items: number;
       chance: number;
       real: { rPrecision: number; frechet: number };
-      generated: { rPrecision: number; frechet: number; inceptionLike: number };
+      generated: { rPrecision: number; frechet: number; inceptionLike: number; seedDiversity: number };
     }
   >;
 }
@@ -102,6 +102,9 @@ describe("checkpoint evaluation in the worker", () => {
       }
       expect(Number.isFinite(val.generated.frechet)).toBe(true);
       expect(val.generated.frechet).toBeGreaterThan(0);
+      // two noise draws per caption: how much the picture changes with the seed
+      expect(val.generated.seedDiversity).toBeGreaterThanOrEqual(0);
+      expect(val.generated.seedDiversity).toBeLessThan(3);
     }
     // the live view's data: checkpoints on disk with their figures, and every evaluated step for the chart
     const view = await server.runCheckpointsView(run.id, server.runDirAbs(run));
@@ -132,6 +135,7 @@ describe("checkpoint evaluation in the worker", () => {
     ).toBeDefined();
     const card = readFileSync(path.join(folder, "MODEL_CARD.md"), "utf8");
     expect(card).toMatch(/\| val \| \d+\.\d% \| \d+\.\d% \|/);
+    expect(card).toMatch(/\| seed diversity \|\n/);
     // the card names where it trained (from the run's session events) and its training time over all sessions
     expect(card).toMatch(/\| backend \| (wasm|cpu|tensorflow)/);
     expect(version.card.source).toMatchObject({ wallTimeSec: expect.any(Number) });
