@@ -53,6 +53,7 @@ const COLORS: Record<string, string> = {
   dFake: "#a855f7",
   gAdv: "#06b6d4",
   recon: "#f43f5e",
+  modeSeek: "#a855f7",
 };
 
 export function RunLive({ initial, promotedSteps }: { initial: RunState; promotedSteps: number[] }) {
@@ -92,7 +93,11 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
           color: COLORS[k] ?? "#71717a",
           values: steps.map((s) => s.losses[k] ?? null),
         }));
-    return { xs, main: keys(["d", "g", "kl"]), parts: keys(["dReal", "dWrong", "dFake", "gAdv", "recon"]) };
+    return {
+      xs,
+      main: keys(["d", "g", "kl"]),
+      parts: keys(["dReal", "dWrong", "dFake", "gAdv", "recon", "modeSeek"]),
+    };
   }, [steps]);
   const quality = useMemo(() => {
     const ev = files.evaluated;

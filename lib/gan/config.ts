@@ -38,6 +38,13 @@ export const trainSettingsSchema = z.object({
    * memorising a small training set.
    */
   diffAugment: z.array(z.enum(["color", "translation", "cutout"])).default([]),
+  /**
+   * Weight of a mode-seeking term in the G loss (MSGAN, Mao et al. 2019; 0 = off). Batches then come in pairs
+   * of rows with the same image and caption but different noise, and G is penalised by 1 / (d_image / d_z)
+   * for each pair: the less its picture changes with z, the larger the penalty. Against mode collapse (every
+   * seed of a caption giving the same picture). Needs an even batch (an even shard with data parallel).
+   */
+  modeSeekWeight: z.number().min(0).default(0),
 });
 export type TrainSettings = z.infer<typeof trainSettingsSchema>;
 
@@ -76,6 +83,7 @@ const stackganTrain: TrainSettings = {
   emaDecay: 0.999,
   reconWeight: 0,
   diffAugment: [],
+  modeSeekWeight: 0,
 };
 
 export const PRESETS = {

@@ -2,10 +2,11 @@
  * Deterministic batches from a loaded dataset. The order of epoch e is a permutation drawn from
  * (seed, e), so a resumed run needs only the step number to continue the same sequence.
  * Each batch: images in [-1, 1], one random caption embedding per image ("right" text) and one caption
- * of a different class ("wrong" text, for the matching-aware loss), plus z and ε noise.
+ * of a different class ("wrong" text, for the matching-aware loss), plus z and ε noise. With `pairs` (the
+ * mode-seeking term), rows 2k and 2k+1 share their image and caption and differ in noise (and wrong caption).
  */
 import type { LoadedDataset } from "../data";
-import { Rng } from "../gan";
+import { type GanConfig, Rng } from "../gan";
 import { AUG_PER_IMAGE } from "./diff-augment";
 
 export interface Batch {
@@ -29,15 +30,32 @@ export class Batcher {
 
   constructor(
     readonly ds: LoadedDataset,
-    readonly opts: { batchSize: number; imageSize: 64 | 256; seed: number; zDim: number; cDim: number },
+    readonly opts: {
+      batchSize: number;
+      imageSize: 64 | 256;
+      seed: number;
+      zDim: number;
+      cDim: number;
+      /** rows 2k and 2k+1 share image and caption (an even batch size) */
+      pairs?: boolean;
+    },
   ) {
+    if (opts.pairs && opts.batchSize % 2 !== 0)
+      throw new Error(
+        `Paired batches (the mode-seeking term) need an even batch size, not ${opts.batchSize}.`,
+      );
     if (!ds.embeddings || !ds.manifest.textEncoder)
       throw new Error(`Dataset ${ds.dir} has no caption embeddings: rebuild it with a text encoder.`);
     if (!ds.images[opts.imageSize]) throw new Error(`Dataset ${ds.dir} has no ${opts.imageSize}px images.`);
     this.embDim = ds.manifest.textEncoder.dim;
     this.trainIdx = ds.records.flatMap((r, i) => (r.split === "train" ? [i] : []));
     if (this.trainIdx.length === 0) this.trainIdx = ds.records.map((_, i) => i);
-    this.stepsPerEpoch = Math.max(1, Math.floor(this.trainIdx.length / opts.batchSize));
+    this.stepsPerEpoch = Math.max(1, Math.floor(this.trainIdx.length / this.imagesPerBatch));
+  }
+
+  /** distinct images per batch: half the rows with pairs */
+  get imagesPerBatch(): number {
+    return this.opts.pairs ? this.opts.batchSize / 2 : this.opts.batchSize;
   }
 
   epochOf(step: number): number {
@@ -62,11 +80,16 @@ export class Batcher {
     const right = new Float32Array(b * d);
     const wrong = new Float32Array(b * d);
     const n = this.trainIdx.length;
+    const per = this.imagesPerBatch;
+    const pairs = !!this.opts.pairs;
+    let cap = 0;
     for (let i = 0; i < b; i++) {
-      const idx = this.trainIdx[this.perm[(within * b + i) % n]];
+      const u = pairs ? i >> 1 : i;
+      const idx = this.trainIdx[this.perm[(within * per + u) % n]];
       const rec = this.ds.records[idx];
       for (let k = 0; k < px; k++) images[i * px + k] = src[idx * px + k] / 127.5 - 1;
-      const cap = rec.embeddingOffset + rng.int(rec.captions.length);
+      // the second row of a pair repeats the first one's caption
+      if (!pairs || i % 2 === 0) cap = rec.embeddingOffset + rng.int(rec.captions.length);
       right.set(emb.subarray(cap * d, (cap + 1) * d), i * d);
       // a caption of another class (falls back to any other record when there is one class only)
       let other = this.trainIdx[rng.int(n)];
@@ -82,4 +105,16 @@ export class Batcher {
     const aug = Float32Array.from({ length: b * AUG_PER_IMAGE }, () => rng.next());
     return { size: b, imageSize: s, images, right, wrong, z, eps, aug };
   }
+}
+
+/** The batcher of a run: its config's batch size, seed, noise sizes and pairing. */
+export function batcherFor(ds: LoadedDataset, config: GanConfig, imageSize: 64 | 256): Batcher {
+  return new Batcher(ds, {
+    batchSize: config.train.batchSize,
+    imageSize,
+    seed: config.train.seed,
+    zDim: config.zDim,
+    cDim: config.cDim,
+    pairs: (config.train.modeSeekWeight ?? 0) > 0,
+  });
 }

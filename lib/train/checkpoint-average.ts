@@ -19,7 +19,7 @@ import {
   readCheckpointState,
   saveTensors,
 } from "../gan";
-import { Batcher } from "./batcher";
+import { batcherFor } from "./batcher";
 import { calibrateAt } from "./served-weights";
 
 export interface AverageOptions {
@@ -89,13 +89,7 @@ export async function averageCheckpoints(
     const ds = await loadDataset(datasetDir, { sizes: [imageSize] });
     if (ds.manifest.hash !== newest.s.datasetHash)
       throw new Error(`${datasetDir} is not the dataset these checkpoints were trained on (hash differs).`);
-    const batcher = new Batcher(ds, {
-      batchSize: config.train.batchSize,
-      imageSize,
-      seed: config.train.seed,
-      zDim: config.zDim,
-      cDim: config.cDim,
-    });
+    const batcher = batcherFor(ds, config, imageSize);
     // the trainer's recipe: statistics of the batches that follow the newest checkpoint's step
     calibrateAt(model, batcher, newest.s.step, opts.calibrationBatches ?? 4);
 

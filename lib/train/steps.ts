@@ -59,8 +59,8 @@ function readAll<K extends string>(ts: Record<K, tf.Scalar>): Record<K, number> 
 }
 
 export type DLosses = { d: number; dReal: number; dWrong: number; dFake: number };
-/** `recon`: only in Stage-II runs with train.reconWeight > 0 */
-export type GLosses = { g: number; gAdv: number; kl: number; recon?: number };
+/** `recon`: only in Stage-II runs with train.reconWeight > 0; `modeSeek`: only with train.modeSeekWeight > 0 */
+export type GLosses = { g: number; gAdv: number; kl: number; recon?: number; modeSeek?: number };
 
 /** Gradients by our parameter names plus the named losses of one step (not yet applied). */
 export interface StepGrads<L> {
@@ -140,8 +140,29 @@ function dGradsOn(
 }
 
 /**
+ * The mode-seeking term (MSGAN) over row pairs (2k, 2k+1) that share a caption: the mean over pairs of
+ * 1 / (mean|image₂ₖ − image₂ₖ₊₁| / mean|z₂ₖ − z₂ₖ₊₁| + 1e-5). Per pair, so data-parallel shards (whole pairs
+ * each) average to the same value as one process.
+ */
+export function modeSeekingLoss(images: tf.Tensor4D, z: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const [b, h, w, c] = images.shape;
+    if (b % 2 !== 0) throw new Error(`the mode-seeking term needs rows in pairs, got ${b} rows`);
+    const pairGap = (t: tf.Tensor2D) => {
+      const p = t.reshape([b / 2, 2, t.shape[1]]);
+      const first = p.slice([0, 0, 0], [b / 2, 1, t.shape[1]]);
+      const second = p.slice([0, 1, 0], [b / 2, 1, t.shape[1]]);
+      return tf.mean(tf.abs(first.sub(second)), [1, 2]) as tf.Tensor1D;
+    };
+    const ratio = pairGap(images.reshape([b, h * w * c])).div(pairGap(z));
+    return tf.mean(tf.div(1, ratio.add(1e-5))) as tf.Scalar;
+  });
+}
+
+/**
  * G loss of one forward pass: fool D on both logits, plus klWeight · KL of the conditioning augmentation, plus
- * (Stage-II with reconWeight > 0) reconWeight · L1 between the real images and G2's rebuild of their 64 px copy.
+ * (Stage-II with reconWeight > 0) reconWeight · L1 between the real images and G2's rebuild of their 64 px copy,
+ * plus (modeSeekWeight > 0) modeSeekWeight · the mode-seeking term over the batch's row pairs.
  */
 function gLossOf(
   model: GanModel,
@@ -156,13 +177,20 @@ function gLossOf(
   const adv = generatorAdvLoss(D.head.cond(code, stopGradient(out.mu), mode), D.head.uncond(code));
   const kl = klLoss(out.mu, out.logvar);
   let g = adv.add(kl.mul(model.config.train.klWeight)) as tf.Scalar;
+  const parts: Record<string, tf.Scalar> = { gAdv: adv, kl };
   const w = model.config.train.reconWeight ?? 0;
-  if (!model.g2 || w === 0) return { total: g, parts: { g, gAdv: adv, kl } };
-  const small = tf.avgPool(x.images, 4, 4, "valid");
-  const rebuilt = model.g2.apply(small, x.right, x.eps, mode).image;
-  const recon = tf.mean(tf.abs(rebuilt.sub(x.images))) as tf.Scalar;
-  g = g.add(recon.mul(w)) as tf.Scalar;
-  return { total: g, parts: { g, gAdv: adv, kl, recon } };
+  if (model.g2 && w > 0) {
+    const small = tf.avgPool(x.images, 4, 4, "valid");
+    const rebuilt = model.g2.apply(small, x.right, x.eps, mode).image;
+    parts.recon = tf.mean(tf.abs(rebuilt.sub(x.images))) as tf.Scalar;
+    g = g.add(parts.recon.mul(w)) as tf.Scalar;
+  }
+  const ms = model.config.train.modeSeekWeight ?? 0;
+  if (ms > 0) {
+    parts.modeSeek = modeSeekingLoss(out.image, x.z);
+    g = g.add(parts.modeSeek.mul(ms)) as tf.Scalar;
+  }
+  return { total: g, parts: { g, ...parts } };
 }
 
 /** G gradients: fool D on both logits, plus klWeight · KL of the conditioning augmentation. */

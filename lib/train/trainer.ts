@@ -22,7 +22,7 @@ import {
 } from "../gan";
 import { type BackendChoice, initBackend } from "../tensor";
 import { Adam } from "./adam";
-import { Batcher } from "./batcher";
+import { batcherFor } from "./batcher";
 import { findResumePoint, setAsideCorrupt } from "./checkpoint-recovery";
 import { restoreCheckpoint, saveCheckpoint } from "./checkpoint-writer";
 import { DataParallel } from "./data-parallel";
@@ -168,6 +168,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       `Cannot resume ${opts.runDir}: it was trained on dataset ${saved.datasetHash}, ${opts.datasetDir} is ${ds.manifest.hash}.`,
     );
   const maxSteps = opts.maxSteps ?? config.train.maxSteps;
+  const shards = opts.workers ?? 1;
+  if ((config.train.modeSeekWeight ?? 0) > 0 && config.train.batchSize % (2 * shards) !== 0)
+    throw new TrainConfigError(
+      `The mode-seeking term pairs rows: batch size ${config.train.batchSize} must split into ${shards} shard(s) of an even size (a multiple of ${2 * shards}).`,
+    );
 
   // ── model, optimisers, state
   const model = new GanModel(config, { seed: config.train.seed, withDiscriminator: true });
@@ -230,13 +235,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (!average && config.train.emaDecay > 0)
       average = new WeightAverage(model.trainedG.trainable, config.train.emaDecay);
     await run.init();
-    const batcher = new Batcher(ds, {
-      batchSize: config.train.batchSize,
-      imageSize: model.imageSize,
-      seed: config.train.seed,
-      zDim: config.zDim,
-      cDim: config.cDim,
-    });
+    const batcher = batcherFor(ds, config, model.imageSize);
     const spec = pickSampleSpec(ds, 8, 6);
     const emit = async (e: ProgressEvent) => {
       await run.appendEvent(e);

@@ -17,9 +17,10 @@ import {
 /** A real run with `workers: 2` died at step 384 with "memory access out of bounds": the worker leaked a copy
  *  of the weights per request. Its memory must stay flat from step to step, as the main thread's does. */
 function setup(seed: number) {
-  // with every augmentation on: shards must augment their rows exactly as one process would
+  // with every augmentation and the mode-seeking term on: shards must augment their rows exactly as one process
+  // would, and each holds whole row pairs
   const config = presetConfig("tiny", {
-    train: { batchSize: 6, diffAugment: ["color", "translation", "cutout"] },
+    train: { batchSize: 8, diffAugment: ["color", "translation", "cutout"], modeSeekWeight: 0.5 },
   });
   const model = new GanModel(config, { seed: 1, withDiscriminator: true });
   const { lrG, lrD, beta1, beta2 } = config.train;
@@ -94,12 +95,12 @@ function referenceStep(s: ReturnType<typeof setup>, shards: number): Record<stri
 describe("DataParallel", () => {
   it("splitBatch cuts every field of a batch at the same rows, uneven sizes included", () => {
     const s = setup(2);
-    const parts = splitBatch(s.batch, 4, s.config);
-    expect(parts.map((p) => p.size)).toEqual([2, 2, 1, 1]);
+    const parts = splitBatch(s.batch, 5, s.config);
+    expect(parts.map((p) => p.size)).toEqual([2, 2, 2, 1, 1]);
     for (const k of ["images", "right", "wrong", "z", "eps", "aug"] as const) {
       const joined = Float32Array.from(parts.flatMap((p) => Array.from(p[k])));
       expect(joined, k).toEqual(s.batch[k]);
-      expect(parts[2][k].length * s.batch.size, k).toBe(s.batch[k].length);
+      expect(parts[3][k].length * s.batch.size, k).toBe(s.batch[k].length);
     }
     s.dispose();
   });
@@ -118,6 +119,7 @@ describe("DataParallel", () => {
       for (let step = 0; step < 3; step++) {
         const got = dp.dgStep(a.model, a.optD, a.optG, a.batch);
         const want = referenceStep(b, 2);
+        expect(want.modeSeek).toBeGreaterThan(0);
         for (const k of Object.keys(want)) expect(got[k as keyof typeof got]).toBeCloseTo(want[k], 5);
       }
       const wa = trained(a);

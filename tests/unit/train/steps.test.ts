@@ -3,7 +3,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadDataset } from "@/lib/data";
 import { GanModel, presetConfig } from "@/lib/gan";
 import { initBackend } from "@/lib/tensor";
-import { Adam, Batcher, dgStep, disposeInputs, dStep, gGrads, gStep, stepInputs } from "@/lib/train";
+import {
+  Adam,
+  Batcher,
+  batcherFor,
+  dgStep,
+  disposeInputs,
+  dStep,
+  gGrads,
+  gStep,
+  modeSeekingLoss,
+  stepInputs,
+} from "@/lib/train";
 import { shapesDataset } from "./helpers";
 
 describe("D and G steps", () => {
@@ -137,6 +148,69 @@ describe("D and G steps", () => {
       t.g.dispose();
       t.d.dispose();
     }
+  });
+
+  it("mode-seeking term: known values, per-pair (shards of whole pairs average to it), and G learns to raise the gap", async () => {
+    // pairs with image gaps 0.5 and 0.25 and z gaps 1 and 0.5: ratios 0.5 and 0.5 → 1 / (0.5 + 1e-5) each
+    const img = tf.tensor4d(
+      [0, 0.5, 1, 1.25, 0, 0, 0, 0.5].flatMap((v) => [v, v, v, v]),
+      [8, 2, 2, 1],
+    );
+    const z = tf.tensor2d([0, 1, 0, 0.5, 3, 4, 1, 1.5], [8, 1]);
+    const full = modeSeekingLoss(img.slice(0, 4) as tf.Tensor4D, z.slice(0, 4) as tf.Tensor2D);
+    expect(full.dataSync()[0]).toBeCloseTo(1 / (0.5 + 1e-5), 3);
+    const all = modeSeekingLoss(img, z).dataSync()[0];
+    // rows 4–7: gaps 0 (a collapsed pair: 1e5) and 0.5 over z gap 0.5 (ratio 1)
+    const halves = [0, 4].map(
+      (r) => modeSeekingLoss(img.slice(r, 4) as tf.Tensor4D, z.slice(r, 4) as tf.Tensor2D).dataSync()[0],
+    );
+    expect(halves[1]).toBeCloseTo((1e5 + 1 / (1 + 1e-5)) / 2, 0);
+    expect(all).toBeCloseTo((halves[0] + halves[1]) / 2, 0);
+    expect(() => modeSeekingLoss(img.slice(0, 3) as tf.Tensor4D, z.slice(0, 3) as tf.Tensor2D)).toThrow(
+      /pairs/,
+    );
+    tf.dispose([img, z, full]);
+
+    // paired batches: rows 2k and 2k+1 share image and caption, not noise; an odd batch is refused
+    const ds = await loadDataset(await shapesDataset({ count: 24 }));
+    const c = presetConfig("tiny", { embDim: 32, train: { batchSize: 8, modeSeekWeight: 1, lrG: 2e-3 } });
+    const batcher = batcherFor(ds, c, 64);
+    expect(batcher.stepsPerEpoch).toBe(Math.floor(batcher.trainIdx.length / 4));
+    const b = batcher.batch(0);
+    const px = 64 * 64 * 3;
+    const row = (a: Float32Array, i: number, n: number) => Array.from(a.subarray(i * n, (i + 1) * n));
+    for (let k = 0; k < 4; k++) {
+      expect(row(b.images, 2 * k + 1, px)).toEqual(row(b.images, 2 * k, px));
+      expect(row(b.right, 2 * k + 1, 32)).toEqual(row(b.right, 2 * k, 32));
+      expect(row(b.z, 2 * k + 1, c.zDim)).not.toEqual(row(b.z, 2 * k, c.zDim));
+    }
+    expect(row(b.images, 2, px)).not.toEqual(row(b.images, 0, px));
+    expect(
+      () => new Batcher(ds, { batchSize: 5, imageSize: 64, seed: 1, zDim: 4, cDim: 2, pairs: true }),
+    ).toThrow(/even batch size/);
+
+    // G learns to make the pictures of a pair differ: the term falls with its weight on, not with it ~off
+    const x = stepInputs(b, 32, c.zDim, c.cDim);
+    const trainFor = (weight: number) => {
+      const cw = presetConfig("tiny", {
+        embDim: 32,
+        train: { batchSize: 8, modeSeekWeight: weight, lrG: 2e-3 },
+      });
+      const m = new GanModel(cw, { seed: 1, withDiscriminator: true });
+      const g = new Adam(m.trainedG.trainable, 2e-3);
+      const d = new Adam(m.stores.d?.trainable ?? new Map(), 2e-3);
+      const first = dgStep(m, d, g, x).modeSeek as number;
+      let last = first;
+      for (let s = 0; s < 10; s++) last = dgStep(m, d, g, x).modeSeek as number;
+      for (const t of [m, g, d]) t.dispose();
+      return { first, last };
+    };
+    const on = trainFor(1);
+    const control = trainFor(1e-9);
+    expect(on.first).toBeCloseTo(control.first, 3);
+    expect(on.last).toBeLessThan(0.7 * on.first);
+    expect(control.last).toBeGreaterThan(on.last);
+    disposeInputs(x);
   });
 
   it("batches are a pure function of (seed, step)", async () => {

@@ -149,6 +149,17 @@ describe("trainer", () => {
     await expect(
       train({ runDir, datasetDir: dataset, config: tiny(), maxSteps: 4, ...quiet }),
     ).rejects.toThrow(/already has checkpoints/);
+    // the mode-seeking term needs whole row pairs in every shard
+    await expect(
+      train({
+        runDir: path.join(tmpDir("run"), "pairs"),
+        datasetDir: dataset,
+        config: tiny({ batchSize: 6, modeSeekWeight: 1 }),
+        workers: 2,
+        maxSteps: 1,
+        ...quiet,
+      }),
+    ).rejects.toThrow(/batch size 6 must split into 2 shard\(s\) of an even size \(a multiple of 4\)/);
   });
 
   it("stops on an AbortSignal and writes a checkpoint", async () => {
