@@ -5,13 +5,23 @@
  *   npm run train -- --dataset DIR --preset stage2-256 --stage1 STAGE1_RUN_DIR
  *   npm run train -- --synthetic 480 --dataset /tmp/shapes --preset tiny     (writes a coloured-shapes set first)
  * --keep-every N also keeps every Nth step's weights in RUN_DIR/kept/ (never pruned), to compare checkpoints later.
+ * --set train.KEY=VALUE (repeatable) changes a training setting of the preset or, with --resume, of the run's saved
+ * config (e.g. --set train.modeSeekWeight=1, --set 'train.diffAugment=["translation","cutout"]'); the architecture
+ * cannot change on resume.
  * Ctrl-C / SIGTERM stops after the current step and writes a checkpoint.
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { config } from "@/lib/config";
 import { writeSyntheticShapesDataset } from "../lib/data";
-import { PRESET_NAMES } from "../lib/gan";
+import {
+  type GanConfig,
+  ganConfigSchema,
+  PRESET_NAMES,
+  presetConfig,
+  readCheckpointState,
+  resolveCheckpointDir,
+} from "../lib/gan";
 import type { BackendChoice } from "../lib/tensor";
 import { train } from "../lib/train";
 
@@ -27,13 +37,14 @@ const { values } = parseArgs({
     synthetic: { type: "string" },
     workers: { type: "string" },
     "keep-every": { type: "string" },
+    set: { type: "string", multiple: true },
     help: { type: "boolean" },
   },
 });
 
 if (values.help || !values.dataset || (!values.preset && !values.resume)) {
   console.error(
-    "usage: npm run train -- --dataset DIR (--preset NAME [--run DIR] | --resume RUN_DIR) [--stage1 RUN_DIR] [--max-steps N] [--backend wasm|cpu|tensorflow] [--workers 2] [--keep-every STEPS] [--synthetic COUNT]\n" +
+    "usage: npm run train -- --dataset DIR (--preset NAME [--run DIR] | --resume RUN_DIR) [--stage1 RUN_DIR] [--max-steps N] [--backend wasm|cpu|tensorflow] [--workers 2] [--keep-every STEPS] [--set train.KEY=JSON ...] [--synthetic COUNT]\n" +
       `presets: ${PRESET_NAMES.join(", ")}`,
   );
   process.exit(values.help ? 0 : 2);
@@ -44,6 +55,42 @@ if (keepEvery !== undefined && !(Number.isInteger(keepEvery) && keepEvery > 0)) 
   console.error(
     `--keep-every must be a whole number of steps above 0 (got "${values["keep-every"]}"), e.g. --keep-every 500`,
   );
+  process.exit(2);
+}
+
+/** --set train.KEY=VALUE overrides on the preset or the resumed run's saved config (null: none given) */
+async function overriddenConfig(): Promise<GanConfig | null> {
+  const sets = values.set ?? [];
+  if (sets.length === 0) return null;
+  const base = values.resume
+    ? (await readCheckpointState(await resolveCheckpointDir(values.resume))).config
+    : presetConfig(values.preset as string);
+  const train: Record<string, unknown> = { ...base.train };
+  for (const s of sets) {
+    const m = /^train\.(\w+)=(.*)$/.exec(s);
+    if (!m || !(m[1] in base.train))
+      throw new Error(
+        `--set ${s}: expected train.KEY=VALUE with KEY one of ${Object.keys(base.train).join(", ")}`,
+      );
+    try {
+      train[m[1]] = JSON.parse(m[2]);
+    } catch {
+      throw new Error(`--set ${s}: the value must be JSON (a number, true/false, or e.g. ["translation"])`);
+    }
+  }
+  const parsed = ganConfigSchema.safeParse({ ...base, train });
+  if (!parsed.success)
+    throw new Error(
+      `--set: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
+  return parsed.data;
+}
+
+let overridden: GanConfig | null;
+try {
+  overridden = await overriddenConfig();
+} catch (err) {
+  console.error((err as Error).message);
   process.exit(2);
 }
 
@@ -69,7 +116,8 @@ for (const sig of ["SIGINT", "SIGTERM"] as const)
 const result = await train({
   runDir,
   datasetDir: values.dataset,
-  preset: values.preset,
+  preset: overridden ? undefined : values.preset,
+  config: overridden ?? undefined,
   resume: Boolean(values.resume),
   stage1: values.stage1,
   maxSteps: values["max-steps"] ? Number(values["max-steps"]) : undefined,

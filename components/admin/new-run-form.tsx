@@ -41,6 +41,7 @@ export function NewRunForm({ datasets, presets, stage1Runs, defaultDataset, eval
         checkpointEvery: num("checkpointEvery"),
         evalOnCheckpoint: f.get("evalOnCheckpoint") === "on",
         diffAugment: f.get("diffAugment") === "on",
+        modeSeek: f.get("modeSeek") === "on",
       }),
     });
     setBusy(false);
@@ -158,6 +159,10 @@ export function NewRunForm({ datasets, presets, stage1Runs, defaultDataset, eval
       <label className="flex items-center gap-2 self-end pb-2 text-sm font-medium">
         <input name="diffAugment" type="checkbox" className="size-4" />
         Augment what the discriminator sees (shifts and cut-outs; helps with a few thousand images)
+      </label>
+      <label className="flex items-center gap-2 self-end pb-2 text-sm font-medium">
+        <input name="modeSeek" type="checkbox" className="size-4" />
+        Spread each prompt&apos;s pictures (mode seeking: different seeds give different pictures; even batch)
       </label>
       <div className="flex items-end">
         <Button type="submit" disabled={busy}>

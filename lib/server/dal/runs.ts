@@ -41,6 +41,8 @@ export const newRunSchema = z
     evalOnCheckpoint: z.boolean().optional(),
     /** augment what the discriminator sees (DiffAugment translation + cutout; default: the preset's, off) */
     diffAugment: z.boolean().optional(),
+    /** the mode-seeking term against look-alike seeds (train.modeSeekWeight 1; default: the preset's, off) */
+    modeSeek: z.boolean().optional(),
   })
   .strict();
 export type NewRun = z.infer<typeof newRunSchema>;
@@ -157,12 +159,18 @@ export function createRun(viewer: Viewer | null, input: NewRun): RunSummary {
       );
   }
   const t = preset.train;
+  const batchSize = input.batchSize ?? t.batchSize;
+  if (input.modeSeek && batchSize % 2 !== 0)
+    throw new AppError(
+      "VALIDATION",
+      `Spreading each prompt's pictures compares images in pairs: choose an even batch size (not ${batchSize}).`,
+    );
   const cfg = {
     ...preset,
     train: {
       ...t,
       maxSteps: input.maxSteps,
-      batchSize: input.batchSize ?? t.batchSize,
+      batchSize,
       lrG: input.lr ?? t.lrG,
       lrD: input.lr ?? t.lrD,
       klWeight: input.klWeight ?? t.klWeight,
@@ -176,6 +184,7 @@ export function createRun(viewer: Viewer | null, input: NewRun): RunSummary {
           : input.diffAugment
             ? (["translation", "cutout"] as const)
             : [],
+      modeSeekWeight: input.modeSeek === undefined ? t.modeSeekWeight : input.modeSeek ? 1 : 0,
     },
   };
   const id = randomUUID();

@@ -80,12 +80,26 @@ describe("checkpoint evaluation in the worker", () => {
       checkpointEvery: 6,
       sampleEvery: 6,
       evalOnCheckpoint: true,
-      // trained with the discriminator's augmentations on, as the console's checkbox asks
+      // trained with the discriminator's augmentations and the mode-seeking term on, as the console's
+      // checkboxes ask
       diffAugment: true,
+      modeSeek: true,
     });
     expect(
       (server.getRun(admin, run.id).config as { train: { diffAugment: string[] } }).train.diffAugment,
     ).toEqual(["translation", "cutout"]);
+    expect(
+      (server.getRun(admin, run.id).config as { train: { modeSeekWeight: number } }).train.modeSeekWeight,
+    ).toBe(1);
+    expect(() =>
+      server.createRun(admin, {
+        datasetId: shapes.id,
+        preset: "tiny",
+        maxSteps: 2,
+        batchSize: 5,
+        modeSeek: true,
+      }),
+    ).toThrow(/choose an even batch size \(not 5\)/);
     await runWorker(quiet);
     expect(server.getRun(admin, run.id).status).toBe("completed");
     const rows = checkpoints(run.id);
