@@ -19,6 +19,8 @@ export interface EvalReport {
   evalNets: { dir: string; version: string; trainSeconds: number };
   seed: number;
   n: number;
+  /** captions scored per item image (absent in reports written before the option: 1) */
+  captionsPerImage?: number;
   truncation: number | null;
   /** which generated image is scored: Stage-I 64 px, or Stage-II 256 px box-downscaled to 64 px */
   scored: "stage1-64" | "stage2-256-downscaled";
@@ -52,6 +54,7 @@ const TABLE_HEAD =
 const TABLE_RULE = "| --- | --- | --- | --- | --- | --- |";
 
 export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): string {
+  const perImage = r.captionsPerImage ?? 1;
   const lines = [
     `# Evaluation of ${r.model.name}`,
     "",
@@ -66,7 +69,7 @@ export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): strin
     lines.push(
       `## ${split} split${m.classesKnown ? "" : " (classes never seen in training)"}`,
       "",
-      `${m.items} captions (one per image), Fréchet reference: ${m.referenceImages} other real images of the split; R-precision: true caption among ${m.mismatched + 1} (chance ${pct(m.chance)}).`,
+      `${m.items} captions (${perImage === 1 ? "one per image" : `${perImage} per image, on ${m.items / perImage} images`}), Fréchet reference: ${m.referenceImages} other real images of the split; R-precision: true caption among ${m.mismatched + 1} (chance ${pct(m.chance)}).`,
       "",
       TABLE_HEAD,
       TABLE_RULE,

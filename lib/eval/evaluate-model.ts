@@ -161,6 +161,8 @@ export async function evaluateGenerator(opts: {
   n: number;
   seed: number;
   truncation?: number;
+  /** captions scored per item image (split-plan.ts; default 1) */
+  captionsPerImage?: number;
 }): Promise<Record<string, SplitRun>> {
   const { gen, dataset: ds, evalNets } = opts;
   const problem = generatorMismatch(gen, ds);
@@ -168,7 +170,11 @@ export async function evaluateGenerator(opts: {
   const out: Record<string, SplitRun> = {};
   for (const split of opts.splits) {
     if (ds.records.filter((r) => r.split === split).length < 4) continue;
-    const plan = planSplit(ds, split, { n: opts.n, seed: opts.seed });
+    const plan = planSplit(ds, split, {
+      n: opts.n,
+      seed: opts.seed,
+      captionsPerImage: opts.captionsPerImage,
+    });
     let t = performance.now();
     const rows = plan.items.map((it) => it.captionRow);
     const emb = ds.embeddings as Float32Array;

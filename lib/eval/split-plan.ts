@@ -4,6 +4,9 @@
  * The split's records are shuffled and cut in two disjoint parts: `items` (captions to generate from; their
  * real images are the ceiling) and `reference` (real images the Fréchet distance is measured against), so the
  * real-image Fréchet distance is between two different samples of the split, not a set against itself.
+ * With `captionsPerImage` K > 1 each item image is scored with K of its captions (distinct while it has that many):
+ * K times the R-precision trials on the same images, for less noise. Items then run round by round (every image's
+ * first caption, then every image's second, ...), so neighbouring items are different images.
  */
 import type { LoadedDataset, Split } from "../data";
 import { Rng } from "../random";
@@ -32,8 +35,11 @@ export interface SplitPlan {
 export function planSplit(
   ds: LoadedDataset,
   split: Split,
-  opts: { n?: number; seed?: number; k?: number } = {},
+  opts: { n?: number; seed?: number; k?: number; captionsPerImage?: number } = {},
 ): SplitPlan {
+  const perImage = opts.captionsPerImage ?? 1;
+  if (!Number.isInteger(perImage) || perImage < 1)
+    throw new Error(`captionsPerImage must be a whole number ≥ 1, not ${perImage}`);
   const seed = opts.seed ?? 0;
   const rng = new Rng(seed).fork(`plan-${split}`);
   const recs = ds.records.map((r, i) => ({ r, i })).filter(({ r }) => r.split === split);
@@ -41,10 +47,27 @@ export function planSplit(
     throw new Error(`Split "${split}" has ${recs.length} records: at least 4 are needed to evaluate`);
   shuffleInPlace(recs, rng);
   const nItems = Math.min(opts.n ?? 500, Math.floor(recs.length / 2));
-  const items = recs.slice(0, nItems).map(({ r, i }) => {
-    const c = rng.int(r.captions.length);
-    return { record: i, captionRow: r.embeddingOffset + c, caption: r.captions[c], cls: r.class };
+  const item = (r: (typeof recs)[number]["r"], i: number, c: number): PlanItem => ({
+    record: i,
+    captionRow: r.embeddingOffset + c,
+    caption: r.captions[c],
+    cls: r.class,
   });
+  let items: PlanItem[];
+  if (perImage === 1) items = recs.slice(0, nItems).map(({ r, i }) => item(r, i, rng.int(r.captions.length)));
+  else {
+    // per image: its captions in a random order, cycled when it has fewer than K
+    const orders = recs.slice(0, nItems).map(({ r }) => {
+      const o = Array.from({ length: r.captions.length }, (_, c) => c);
+      shuffleInPlace(o, rng);
+      return o;
+    });
+    items = [];
+    for (let round = 0; round < perImage; round++)
+      recs.slice(0, nItems).forEach(({ r, i }, j) => {
+        items.push(item(r, i, orders[j][round % orders[j].length]));
+      });
+  }
   const reference = recs.slice(nItems).map(({ i }) => i);
   // mismatched captions come from every caption of the split's records of other classes
   const pool = { rows: [] as number[], classes: [] as string[] };

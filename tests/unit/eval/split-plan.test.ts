@@ -31,6 +31,28 @@ describe("planSplit", () => {
     expect(planSplit(ds, "train", { n: 30, seed: 4 }).items).not.toEqual(plan.items);
   });
 
+  it("with K captions per image scores each item image K times with distinct captions, neighbours differing", () => {
+    const one = planSplit(ds, "train", { n: 20, seed: 5 });
+    expect(planSplit(ds, "train", { n: 20, seed: 5, captionsPerImage: 1 })).toEqual(one);
+    const plan = planSplit(ds, "train", { n: 20, seed: 5, captionsPerImage: 3 });
+    expect(plan.items).toHaveLength(60);
+    expect(plan.trials).toHaveLength(60);
+    expect(plan.shuffle).toHaveLength(60);
+    // the same images (and Fréchet reference) as K = 1, each with up to 3 distinct captions
+    expect(new Set(plan.items.map((it) => it.record))).toEqual(new Set(one.items.map((it) => it.record)));
+    expect(plan.reference).toEqual(one.reference);
+    const byRecord = new Map<number, number[]>();
+    for (const it of plan.items) byRecord.set(it.record, [...(byRecord.get(it.record) ?? []), it.captionRow]);
+    for (const [record, rows] of byRecord) {
+      expect(rows).toHaveLength(3);
+      expect(new Set(rows).size).toBe(Math.min(3, ds.records[record].captions.length));
+    }
+    for (let i = 0; i + 1 < plan.items.length; i++)
+      expect(plan.items[i + 1].record).not.toBe(plan.items[i].record);
+    expect(plan.trials.map((t) => t.candidates[0])).toEqual(plan.items.map((it) => it.captionRow));
+    expect(() => planSplit(ds, "train", { captionsPerImage: 0 })).toThrow(/whole number ≥ 1/);
+  });
+
   it("uses at most half of a small split for captions, so the reference is as large", () => {
     const plan = planSplit(ds, "val", { n: 500 });
     expect(plan.items).toHaveLength(6);
