@@ -100,6 +100,11 @@ export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): strin
     "- Inception-like score: exp(E KL(p(y|x) ‖ p(y))) with the eval classifier over the train+val classes. On the class-disjoint test split those classes are not the images' own: there it only says how confidently and diversely images fall into known classes; compare it with the real row.",
     "- Seed diversity: each caption is generated twice with different noise; the cosine distance between the two images' eval embeddings over the distance between images of different captions. 0: the noise is ignored (every seed gives the same picture); 1: a new seed changes the picture as much as a new caption.",
     "- Shuffled captions: each image is scored against a caption of another class; the generated images are the same, so only R-precision is shown.",
+    ...(perImage > 1
+      ? [
+          `- ${perImage} captions per image: R-precision, class accuracy and seed diversity use every caption; the Fréchet distance and Inception-like score use each image's first caption only, so real and generated sets have one image per item image.`,
+        ]
+      : []),
     ...r.notes.map((n) => `- ${n}`),
     "",
     `![samples](${gridFile})`,

@@ -99,7 +99,11 @@ function conditionMetrics(
     encodeImages(ctx.nets, gather(images, ctx.plan.reference)).features,
     ctx.nets.featureDim,
   );
-  const frechet = frechetDistance(gaussianFit(enc.features, ctx.nets.featureDim), ctx.referenceFit);
+  // the Fréchet distance and Inception-like score see each image once: the first round of items (with several
+  // captions per image the real row repeats its images, which would shrink its sample and bias both)
+  const first = ctx.plan.items.length / (ctx.plan.captionsPerImage ?? 1);
+  const C = ctx.nets.featureDim;
+  const frechet = frechetDistance(gaussianFit(enc.features.subarray(0, first * C), C), ctx.referenceFit);
   const K = ctx.classes.length;
   const probs = softmaxRows(enc.logits, K);
   const index = new Map(ctx.classes.map((c, i) => [c, i]));
@@ -114,7 +118,7 @@ function conditionMetrics(
     count: enc.count,
     rPrecision: rp,
     frechet,
-    inceptionLike: inceptionScore(probs, K).mean,
+    inceptionLike: inceptionScore(probs.subarray(0, first * K), K).mean,
     classAccuracy: known ? correct / ctx.plan.items.length : null,
     seedDiversity: diversity,
   };

@@ -24,6 +24,8 @@ export interface PlanItem {
 export interface SplitPlan {
   split: Split;
   items: PlanItem[];
+  /** captions per item image: items[0 .. items.length / captionsPerImage) are the first round, one per image */
+  captionsPerImage: number;
   /** record indices of the Fréchet reference set (disjoint from items) */
   reference: number[];
   /** R-precision trials over caption rows: trial i ranks image i against items[i].captionRow and k mismatched */
@@ -85,6 +87,7 @@ export function planSplit(
   return {
     split,
     items,
+    captionsPerImage: perImage,
     reference,
     trials,
     shuffle: classAvoidingPermutation(

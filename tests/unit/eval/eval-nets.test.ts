@@ -60,6 +60,21 @@ describe("eval networks on the synthetic shapes set", () => {
     expect(m.shuffled?.rPrecision).toBeLessThan(0.2);
   });
 
+  it("with several captions per image, Fréchet and Inception-like see each image once: the K = 1 figures", () => {
+    const ctx = (captionsPerImage: number) => ({
+      nets: trained.nets,
+      classes: trained.classes,
+      dataset: ds,
+      plan: planSplit(ds, "val", { n: 100, seed: 2, captionsPerImage }),
+    });
+    const one = evaluateSplit(ctx(1)).real;
+    const three = evaluateSplit(ctx(3)).real;
+    expect(three.count).toBe(3 * one.count);
+    expect(three.frechet).toBeCloseTo(one.frechet as number, 6);
+    expect(three.inceptionLike).toBeCloseTo(one.inceptionLike as number, 6);
+    expect(three.rPrecision).toBeGreaterThan(0.2);
+  });
+
   it("leaks no tensors while encoding, and releases everything on dispose", () => {
     const n = tf.memory().numTensors;
     encodeImages(trained.nets, (ds.images[64] as Uint8Array).subarray(0, 50 * 12288));

@@ -36,6 +36,7 @@ describe("planSplit", () => {
     expect(planSplit(ds, "train", { n: 20, seed: 5, captionsPerImage: 1 })).toEqual(one);
     const plan = planSplit(ds, "train", { n: 20, seed: 5, captionsPerImage: 3 });
     expect(plan.items).toHaveLength(60);
+    expect(plan.captionsPerImage).toBe(3);
     expect(plan.trials).toHaveLength(60);
     expect(plan.shuffle).toHaveLength(60);
     // the same images (and Fréchet reference) as K = 1, each with up to 3 distinct captions
