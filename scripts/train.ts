@@ -14,16 +14,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { config } from "@/lib/config";
 import { writeSyntheticShapesDataset } from "../lib/data";
-import {
-  type GanConfig,
-  ganConfigSchema,
-  PRESET_NAMES,
-  presetConfig,
-  readCheckpointState,
-  resolveCheckpointDir,
-} from "../lib/gan";
+import { PRESET_NAMES } from "../lib/gan";
 import type { BackendChoice } from "../lib/tensor";
-import { train } from "../lib/train";
+import { TrainConfigError, train } from "../lib/train";
 
 const { values } = parseArgs({
   options: {
@@ -58,40 +51,21 @@ if (keepEvery !== undefined && !(Number.isInteger(keepEvery) && keepEvery > 0)) 
   process.exit(2);
 }
 
-/** --set train.KEY=VALUE overrides on the preset or the resumed run's saved config (null: none given) */
-async function overriddenConfig(): Promise<GanConfig | null> {
-  const sets = values.set ?? [];
-  if (sets.length === 0) return null;
-  const base = values.resume
-    ? (await readCheckpointState(await resolveCheckpointDir(values.resume))).config
-    : presetConfig(values.preset as string);
-  const train: Record<string, unknown> = { ...base.train };
-  for (const s of sets) {
-    const m = /^train\.(\w+)=(.*)$/.exec(s);
-    if (!m || !(m[1] in base.train))
-      throw new Error(
-        `--set ${s}: expected train.KEY=VALUE with KEY one of ${Object.keys(base.train).join(", ")}`,
-      );
-    try {
-      train[m[1]] = JSON.parse(m[2]);
-    } catch {
-      throw new Error(`--set ${s}: the value must be JSON (a number, true/false, or e.g. ["translation"])`);
-    }
-  }
-  const parsed = ganConfigSchema.safeParse({ ...base, train });
-  if (!parsed.success)
-    throw new Error(
-      `--set: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+/** --set train.KEY=JSON pairs (the trainer checks keys and values against the run's config) */
+const trainSettings: Record<string, unknown> = {};
+for (const item of values.set ?? []) {
+  const m = /^train\.(\w+)=(.*)$/.exec(item);
+  let value: unknown;
+  try {
+    value = m ? JSON.parse(m[2]) : undefined;
+  } catch {}
+  if (!m || value === undefined) {
+    console.error(
+      `--set ${item}: expected train.KEY=VALUE with a JSON value (a number, true/false, or e.g. ["translation"])`,
     );
-  return parsed.data;
-}
-
-let overridden: GanConfig | null;
-try {
-  overridden = await overriddenConfig();
-} catch (err) {
-  console.error((err as Error).message);
-  process.exit(2);
+    process.exit(2);
+  }
+  trainSettings[m[1]] = value;
 }
 
 const dataDir = config().dataDir;
@@ -116,8 +90,8 @@ for (const sig of ["SIGINT", "SIGTERM"] as const)
 const result = await train({
   runDir,
   datasetDir: values.dataset,
-  preset: overridden ? undefined : values.preset,
-  config: overridden ?? undefined,
+  preset: values.preset,
+  trainSettings: values.set?.length ? trainSettings : undefined,
   resume: Boolean(values.resume),
   stage1: values.stage1,
   maxSteps: values["max-steps"] ? Number(values["max-steps"]) : undefined,
@@ -126,5 +100,10 @@ const result = await train({
   progressBar: true,
   workers: values.workers ? Number(values.workers) : undefined,
   keepEvery,
+}).catch((err: unknown) => {
+  // a refused configuration (bad --set, other architecture, wrong dataset) is a message, not a stack trace
+  if (!(err instanceof TrainConfigError)) throw err;
+  console.error(err.message);
+  process.exit(2);
 });
 console.error(`${result.status} at step ${result.step}: ${path.join(runDir, result.checkpointDir ?? "")}`);

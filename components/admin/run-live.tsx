@@ -53,7 +53,7 @@ const COLORS: Record<string, string> = {
   dFake: "#a855f7",
   gAdv: "#06b6d4",
   recon: "#f43f5e",
-  modeSeek: "#a855f7",
+  modeSeek: "#eab308",
 };
 
 export function RunLive({ initial, promotedSteps }: { initial: RunState; promotedSteps: number[] }) {

@@ -101,7 +101,7 @@ function conditionMetrics(
   );
   // the Fréchet distance and Inception-like score see each image once: the first round of items (with several
   // captions per image the real row repeats its images, which would shrink its sample and bias both)
-  const first = ctx.plan.items.length / (ctx.plan.captionsPerImage ?? 1);
+  const first = ctx.plan.items.length / ctx.plan.captionsPerImage;
   const C = ctx.nets.featureDim;
   const frechet = frechetDistance(gaussianFit(enc.features.subarray(0, first * C), C), ctx.referenceFit);
   const K = ctx.classes.length;

@@ -82,7 +82,8 @@ export function rPrecision(
   return { rPrecision: hits / trials.length, chance: 1 / trials[0].candidates.length, trials: trials.length };
 }
 
-function normaliseRows(x: ArrayLike<number>, dim: number): Float64Array {
+/** Rows scaled to unit length (zero rows stay zero). */
+export function normaliseRows(x: ArrayLike<number>, dim: number): Float64Array {
   const out = Float64Array.from(x);
   for (let i = 0; i < out.length / dim; i++) {
     let n = 0;

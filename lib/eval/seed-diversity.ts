@@ -9,6 +9,7 @@
  * seed changes the picture as much as a new caption does. The ratio is scale-free, so it compares across eval-net
  * versions better than the raw distances, but still only between models scored by the same nets.
  */
+import { normaliseRows } from "./r-precision";
 
 export interface SeedDiversity {
   sameCaption: number;
@@ -16,19 +17,11 @@ export interface SeedDiversity {
   ratio: number;
 }
 
-function cosineDistance(a: Float32Array, i: number, b: Float32Array, j: number, d: number): number {
+/** 1 − cosine similarity of row i of `a` and row j of `b` (rows already unit length) */
+function cosineDistance(a: Float64Array, i: number, b: Float64Array, j: number, d: number): number {
   let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let k = 0; k < d; k++) {
-    const x = a[i * d + k];
-    const y = b[j * d + k];
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  const den = Math.sqrt(na * nb);
-  return den > 0 ? 1 - dot / den : 0;
+  for (let k = 0; k < d; k++) dot += a[i * d + k] * b[j * d + k];
+  return 1 - dot;
 }
 
 /** `first` and `second`: [n, d] embeddings of the same n captions under two noise draws (n ≥ 2). */
@@ -36,11 +29,13 @@ export function seedDiversity(first: Float32Array, second: Float32Array, d: numb
   const n = first.length / d;
   if (!Number.isInteger(n) || n < 2 || second.length !== first.length)
     throw new Error(`seedDiversity needs two [n, ${d}] embedding sets of the same n ≥ 2`);
+  const a = normaliseRows(first, d);
+  const b = normaliseRows(second, d);
   let same = 0;
   let diff = 0;
   for (let i = 0; i < n; i++) {
-    same += cosineDistance(first, i, second, i, d);
-    diff += cosineDistance(first, i, first, (i + 1) % n, d);
+    same += cosineDistance(a, i, b, i, d);
+    diff += cosineDistance(a, i, a, (i + 1) % n, d);
   }
   same /= n;
   diff /= n;

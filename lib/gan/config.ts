@@ -182,6 +182,24 @@ export function presetConfig(
   return ganConfigSchema.parse(merged);
 }
 
+/**
+ * `config` with some training settings changed (e.g. on resume), checked: unknown keys and values the schema refuses
+ * throw an Error that names the valid keys or the broken rule.
+ */
+export function withTrainSettings(config: GanConfig, changes: Record<string, unknown>): GanConfig {
+  const unknown = Object.keys(changes).filter((k) => !(k in trainSettingsSchema.shape));
+  if (unknown.length)
+    throw new Error(
+      `Unknown training setting ${unknown.join(", ")}: use one of ${Object.keys(trainSettingsSchema.shape).join(", ")}.`,
+    );
+  const parsed = trainSettingsSchema.safeParse({ ...config.train, ...changes });
+  if (!parsed.success)
+    throw new Error(
+      `Bad training setting: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}.`,
+    );
+  return { ...config, train: parsed.data };
+}
+
 /** The parts of a config that decide the shapes of the weights; a resume must match these exactly. */
 export function architectureKey(c: GanConfig): string {
   const arch: Record<string, unknown> = {

@@ -19,6 +19,7 @@ import {
   readCheckpointState,
   resolveCheckpointDir,
   trainStepFlops,
+  withTrainSettings,
 } from "../gan";
 import { type BackendChoice, initBackend } from "../tensor";
 import { Adam } from "./adam";
@@ -40,6 +41,8 @@ export interface TrainOptions {
   preset?: string;
   /** a full config (wins over preset) */
   config?: GanConfig;
+  /** training settings to change in the preset's, the config's or (on resume) the saved config (withTrainSettings) */
+  trainSettings?: Record<string, unknown>;
   /** continue from runDir's latest checkpoint (a fresh start when it has none) */
   resume?: boolean;
   /** stop when this absolute step count is reached (default: config.train.maxSteps) */
@@ -159,6 +162,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   } else if (saved) {
     config = saved.config;
   } else throw new TrainConfigError("Pass a preset or a config for a new run.");
+  if (opts.trainSettings) {
+    try {
+      config = withTrainSettings(config, opts.trainSettings);
+    } catch (err) {
+      throw new TrainConfigError((err as Error).message);
+    }
+  }
   if (config.embDim !== ds.manifest.textEncoder.dim)
     throw new TrainConfigError(
       `The run expects ${config.embDim}-d embeddings, the dataset has ${ds.manifest.textEncoder.dim}-d.`,
@@ -298,12 +308,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         `batch ${config.train.batchSize}, ${(trainStepFlops(config) / 1e9).toFixed(1)} GFLOP/step, backend ${backend.description}`,
     );
     const bar = opts.progressBar ? new ProgressBar(maxSteps) : null;
-    dp = (opts.workers ?? 1) > 1 ? await DataParallel.start(model, opts.workers ?? 1, backend.choice) : null;
+    dp = shards > 1 ? await DataParallel.start(model, shards, backend.choice) : null;
     await emit({
       type: "session",
       step,
       backend: backend.description,
-      workers: opts.workers ?? 1,
+      workers: shards,
       time: now(),
     });
     let started = Date.now();

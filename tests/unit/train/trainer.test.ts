@@ -2,7 +2,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { syntheticBowEmbed } from "@/lib/data";
-import { GanModel, loadCheckpoint, loadGenerator, presetConfig } from "@/lib/gan";
+import { GanModel, loadCheckpoint, loadGenerator, presetConfig, readCheckpointState } from "@/lib/gan";
 import { initBackend } from "@/lib/tensor";
 import {
   Adam,
@@ -137,6 +137,25 @@ describe("trainer", () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
     kept.dispose();
     last.dispose();
+  });
+
+  it("changes training settings of a resumed run (trainSettings), refusing unknown keys and bad values", async () => {
+    const runDir = path.join(tmpDir("run"), "settings");
+    await train({ runDir, datasetDir: dataset, config: tiny({ batchSize: 4 }), maxSteps: 2, ...quiet });
+    const resume = (trainSettings: Record<string, unknown>, maxSteps = 4) =>
+      train({ runDir, datasetDir: dataset, resume: true, trainSettings, maxSteps, ...quiet });
+    await expect(resume({ modeSeek: 1 })).rejects.toThrow(
+      /Unknown training setting modeSeek: use one of .*modeSeekWeight/,
+    );
+    await expect(resume({ modeSeekWeight: -1 })).rejects.toThrow(
+      /Bad training setting: modeSeekWeight: Too small/,
+    );
+    await expect(resume({ modeSeekWeight: 1 })).resolves.toMatchObject({ status: "done", step: 4 });
+    const state = await readCheckpointState(path.join(runDir, "checkpoints", "step-000004"));
+    expect(state.config.train.modeSeekWeight).toBe(1);
+    expect(state.config.train.batchSize).toBe(4); // the rest of the saved settings stay
+    const last = (await events(runDir)).filter((e) => e.type === "step").at(-1) as { losses: object };
+    expect(last.losses).toHaveProperty("modeSeek");
   });
 
   it("refuses to resume with a different architecture, and a fresh start over checkpoints", async () => {
