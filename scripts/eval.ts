@@ -215,6 +215,7 @@ if (args.record) {
     seed,
     evalNets: evalNets.manifest.version,
     seconds: Math.round(report.timings.totalSec * 10) / 10,
+    captionsPerImage,
   });
   await fs.writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
   console.error(`[eval] recorded the figures in ${file}`);

@@ -212,6 +212,8 @@ export interface EvalSummary {
   seed: number;
   evalNets: string;
   seconds: number;
+  /** captions scored per item image (`--captions-per-image`); absent in summaries recorded before it existed = 1 */
+  captionsPerImage?: number;
   splits: Record<
     string,
     {
@@ -234,7 +236,7 @@ export interface EvalSummary {
 
 export function summariseEval(
   metrics: Record<string, SplitMetrics>,
-  info: { n: number; seed: number; evalNets: string; seconds: number },
+  info: { n: number; seed: number; evalNets: string; seconds: number; captionsPerImage?: number },
 ): EvalSummary {
   const splits: EvalSummary["splits"] = {};
   for (const [name, m] of Object.entries(metrics)) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { meanSd, type SplitMetrics, summariseRuns } from "@/lib/eval";
+import { meanSd, type SplitMetrics, summariseEval, summariseRuns } from "@/lib/eval";
+import { metricsTable } from "@/lib/server/dal/promote";
 
 const split = (rp: number, fd: number | null): SplitMetrics => {
   const c = { count: 4, rPrecision: rp, frechet: fd, inceptionLike: 2, classAccuracy: null };
@@ -29,5 +30,20 @@ describe("summariseRuns", () => {
     expect(s.val.real?.frechet).toBeUndefined();
     expect(s.val.real?.classAccuracy).toBeUndefined();
     expect(s.val.shuffled).toBeUndefined();
+  });
+});
+
+describe("summariseEval and the model card's table", () => {
+  it("records the captions-per-image protocol and the card names it (older summaries read as one)", () => {
+    const info = { n: 500, seed: 0, evalNets: "v001", seconds: 1 };
+    const four = summariseEval({ val: split(0.5, 12) }, { ...info, captionsPerImage: 4 });
+    expect(four.captionsPerImage).toBe(4);
+    expect(four.splits.val.generated.rPrecision).toBe(0.25);
+    expect(metricsTable(four)).toMatch(
+      /500 images per split, each image scored with 4 of its captions, seed 0/,
+    );
+    const { captionsPerImage: _, ...old } = four;
+    expect(metricsTable(old)).toMatch(/500 images per split, seed 0\)/);
+    expect(metricsTable(old)).toMatch(/\| val \| 25\.0% \| 50\.0% \| — \| 12\.0 \| 12\.0 \|/);
   });
 });
