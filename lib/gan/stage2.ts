@@ -1,14 +1,25 @@
 /**
  * Stage-II (256×256), after StackGAN's STAGE2_G / STAGE2_D: the generator encodes the Stage-I image
- * down to 16×16, joins its own conditioning code, refines with residual blocks and upsamples to 256.
+ * down to 16×16, joins its own conditioning code, refines with residual blocks and upsamples to 256. With
+ * `g2.skip` the result is added (before the final tanh) to the Stage-I image upscaled 4×.
  */
 import * as tf from "@tensorflow/tfjs";
 import { CondAugment } from "./conditioning";
 import type { GanConfig } from "./config";
 import { DiscHead } from "./disc-head";
-import { BatchNorm, Conv2d, type Mode, replicate } from "./layers";
+import { BatchNorm, Conv2d, type Mode, replicate, upsample2x } from "./layers";
 import type { ParamStore } from "./param-store";
 import { DownBlock, type GeneratorOutput, UpBlock } from "./stage1";
+
+/** the skip path clips the upscaled Stage-I image to ±SKIP_CLIP before atanh (atanh(±1) is infinite) */
+export const SKIP_CLIP = 0.999;
+
+/** atanh of the Stage-I image upscaled 4× (nearest): the pre-tanh image G2's residual is added to */
+export function skipBase(stage1Image: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() =>
+    tf.atanh<tf.Tensor4D>(tf.clipByValue(upsample2x(upsample2x(stage1Image)), -SKIP_CLIP, SKIP_CLIP)),
+  );
+}
 
 /** x + BN(conv(ReLU(BN(conv(x))))), then ReLU */
 export class ResBlock {
@@ -71,7 +82,9 @@ export class Stage2Generator {
     h = this.jointBn.apply(this.joint.apply(h), mode, "relu"); // [B,16,16,4ngf]
     for (const r of this.res) h = r.apply(h, mode);
     for (const up of this.ups) h = up.apply(h, mode); // [B,256,256,ngf/4]
-    return { ...code, image: tf.tanh(this.out.apply(h)) };
+    const r = this.out.apply(h);
+    const pre = this.config.g2.skip ? (skipBase(stage1Image).add(r) as tf.Tensor4D) : r;
+    return { ...code, image: tf.tanh(pre) };
   }
 }
 

@@ -5,7 +5,7 @@
  *   stage1.onnx: z [N, zDim], emb [N, embDim], eps [N, cDim] → image64 [N, 64, 64, 3] in [-1, 1]
  *   stage2.onnx: image64 [N, 64, 64, 3], emb [N, embDim], eps [N, cDim] → image256 [N, 256, 256, 3]
  */
-import type { Stage1Generator, Stage2Generator } from "../../gan";
+import { SKIP_CLIP, type Stage1Generator, type Stage2Generator } from "../../gan";
 import { GraphBuilder } from "./graph-builder";
 import { STAGE1_IO, STAGE2_IO } from "./io-names";
 import {
@@ -94,7 +94,20 @@ export function stage2Graph(g2: Stage2Generator, opts: GraphOptions = {}): Uint8
   g2.ups.forEach((up, i) => {
     h = emitUpBlock(g, `g2.up${i}`, h.out, up, h.size, mode);
   }); // [N, ngf/4, 256, 256]
-  const rgb = g.op("Tanh", [emitConv(g, "g2.out", h.out, g2.out, null, h.size).out]);
+  let pre = emitConv(g, "g2.out", h.out, g2.out, null, h.size).out;
+  if (g2.config.g2.skip) {
+    // + atanh(clip(nearest 4× of the Stage-I image)), as skipBase
+    const scales = g.float("g2.skip.scales", Float32Array.from([1, 1, 4, 4]), [4]);
+    const big = g.op("Resize", [x, "", scales], {
+      mode: "nearest",
+      coordinate_transformation_mode: "asymmetric",
+      nearest_mode: "floor",
+    });
+    const lo = g.float("g2.skip.lo", Float32Array.from([-SKIP_CLIP]), []);
+    const hi = g.float("g2.skip.hi", Float32Array.from([SKIP_CLIP]), []);
+    pre = g.op("Add", [g.op("Atanh", [g.op("Clip", [big, lo, hi])]), pre]);
+  }
+  const rgb = g.op("Tanh", [pre]);
   g.op("Transpose", [rgb], { perm: [0, 2, 3, 1] }, STAGE2_IO.output);
   return g.build(
     "ganvas_stage2",

@@ -3,11 +3,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   architectureDiff,
   GanModel,
+  ganConfigSchema,
   generateImages,
   noiseFromSeed,
   PRESET_NAMES,
   presetConfig,
   Rng,
+  SKIP_CLIP,
   trainStepFlops,
 } from "@/lib/gan";
 import { initBackend } from "@/lib/tensor";
@@ -88,6 +90,37 @@ describe("GAN networks", () => {
       expect(d.head.cond(code, out.mu, { training: true }).shape).toEqual([2]);
     });
     expect([...m.namedTensors().keys()].some((n) => n.startsWith("g2.res0."))).toBe(true);
+    m.dispose();
+  });
+
+  it("Stage-II with the skip draws on the Stage-I upscale: a zero last layer gives back the 4× nearest upscale", () => {
+    const c = presetConfig("tiny-stage2");
+    expect(c.g2.skip).toBe(true);
+    const m = new GanModel(c, { seed: 3, withDiscriminator: false });
+    const g2 = m.g2 as NonNullable<typeof m.g2>;
+    tf.tidy(() => {
+      g2.out.w.assign(tf.zerosLike(g2.out.w));
+      g2.out.b?.assign(tf.zerosLike(g2.out.b));
+      // a Stage-I image with pure white/black pixels (clipped at ±SKIP_CLIP) and mid tones
+      const s1 = tf.randomUniform([2, 64, 64, 3], -1.3, 1.3).clipByValue(-1, 1) as tf.Tensor4D;
+      const out = g2.apply(s1, tf.randomNormal([2, c.embDim]), tf.randomNormal([2, c.cDim]), {
+        training: false,
+      });
+      const img = out.image.arraySync() as number[][][][];
+      const src = s1.arraySync() as number[][][][];
+      let worst = 0;
+      for (let b = 0; b < 2; b++)
+        for (let y = 0; y < 256; y += 5)
+          for (let x = 0; x < 256; x += 3)
+            for (let ch = 0; ch < 3; ch++) {
+              const want = Math.max(-SKIP_CLIP, Math.min(SKIP_CLIP, src[b][y >> 2][x >> 2][ch]));
+              worst = Math.max(worst, Math.abs(img[b][y][x][ch] - want));
+            }
+      expect(worst).toBeLessThan(1e-4);
+    });
+    // a config saved before the skip existed reads as without it
+    const { skip: _, ...oldG2 } = c.g2;
+    expect(ganConfigSchema.parse({ ...c, g2: oldG2 }).g2.skip).toBe(false);
     m.dispose();
   });
 

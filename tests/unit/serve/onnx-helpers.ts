@@ -21,8 +21,12 @@ export function tmpDir(prefix: string): string {
  * of ~±0.05), and batch norms with running statistics, γ and β far from their defaults, so a wrong fold,
  * layout or padding shows up as a large difference.
  */
-export function perturbedModel(preset: "tiny" | "tiny-stage2", seed = 7): GanModel {
-  const model = new GanModel(presetConfig(preset), { seed, withDiscriminator: false });
+export function perturbedModel(
+  preset: "tiny" | "tiny-stage2",
+  seed = 7,
+  overrides: Parameters<typeof presetConfig>[1] = {},
+): GanModel {
+  const model = new GanModel(presetConfig(preset, overrides), { seed, withDiscriminator: false });
   const rng = new Rng(seed + 1000);
   for (const [name, v] of model.namedTensors("generators")) {
     const n = v.size;

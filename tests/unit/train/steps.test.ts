@@ -100,8 +100,13 @@ describe("D and G steps", () => {
 
   it("Stage-II reconstruction warm start: an L1 part in the G loss that G2 learns to lower; absent when off", async () => {
     const ds = await loadDataset(await shapesDataset({ count: 8, sizes: [64, 256] }));
-    const make = (reconWeight: number) => {
-      const c = presetConfig("tiny-stage2", { embDim: 32, train: { batchSize: 2, reconWeight, lrG: 2e-3 } });
+    // without the skip (G2 draws from scratch) the term starts high and must be learnt; the skip case is below
+    const make = (reconWeight: number, skip = false) => {
+      const c = presetConfig("tiny-stage2", {
+        embDim: 32,
+        g2: { ngf: 8, resBlocks: 1, skip },
+        train: { batchSize: 2, reconWeight, lrG: 2e-3 },
+      });
       const m = new GanModel(c, { seed: 1, withDiscriminator: true });
       return {
         c,
@@ -142,8 +147,13 @@ describe("D and G steps", () => {
     const control = make(1e-9);
     const untrained = trainFor(control);
     expect(untrained).toBeGreaterThan(0.9 * (recon as number));
+    // with the skip, G2 starts from the Stage-I upscale: the same untrained net rebuilds far better at once
+    const skip = make(5, true);
+    const start = gGrads(skip.m, x);
+    tf.dispose([...start.grads.values()]);
+    expect(start.losses.recon).toBeLessThan(0.3 * (recon as number));
     disposeInputs(x);
-    for (const t of [off, on, control]) {
+    for (const t of [off, on, control, skip]) {
       t.m.dispose();
       t.g.dispose();
       t.d.dispose();
