@@ -54,4 +54,6 @@ export type GenerateEvent =
 export const GENERATE_MAX_COUNT = 16;
 export const TRUNCATION_MIN = 0.25;
 export const TRUNCATION_MAX = 2;
+/** the noise truncation the studio and the API use unless asked otherwise (model cards are measured at it) */
+export const TRUNCATION_DEFAULT = 1;
 export const SEED_MAX = 2 ** 31 - 1;

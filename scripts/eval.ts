@@ -216,6 +216,7 @@ if (args.record) {
     evalNets: evalNets.manifest.version,
     seconds: Math.round(report.timings.totalSec * 10) / 10,
     captionsPerImage,
+    truncation: Number.isFinite(truncation) ? truncation : null,
   });
   await fs.writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
   console.error(`[eval] recorded the figures in ${file}`);

@@ -77,7 +77,7 @@ export function CheckpointEval({
       {m && c.metrics && (
         <span
           data-testid="checkpoint-metrics"
-          title={`eval nets ${c.metrics.evalNets}, ${m.items} captions, ${c.metrics.seconds} s`}
+          title={`eval nets ${c.metrics.evalNets}, ${m.items} captions, ${c.metrics.truncation != null ? `noise truncated at ${c.metrics.truncation}` : "untruncated noise"}, ${c.metrics.seconds} s`}
           className="rounded-md bg-zinc-100 px-2 py-0.5 font-mono dark:bg-zinc-800"
         >
           {name} R-precision {pct(m.generated.rPrecision)} (real {pct(m.real.rPrecision)}, chance{" "}

@@ -12,6 +12,8 @@ interface Figures {
 export interface MetricsLike {
   n?: number;
   evalNets?: string;
+  /** noise truncation of the scored images (null or absent: plain normals) */
+  truncation?: number | null;
   splits: Record<string, Figures>;
 }
 
@@ -37,6 +39,9 @@ export function MetricsLine({
           {m.generated.seedDiversity != null && ` · seed diversity ${m.generated.seedDiversity.toFixed(2)}`}
         </span>
       ))}
+      <span className="px-1 py-0.5 text-zinc-500">
+        {metrics.truncation != null ? `noise truncated at ${metrics.truncation}` : "untruncated noise"}
+      </span>
     </span>
   );
 }

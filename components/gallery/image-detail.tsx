@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { TRUNCATION_DEFAULT } from "@/lib/generate-events";
 import type { ImageSummary } from "@/lib/server";
 import { ImageActions } from "./image-actions";
 
@@ -17,13 +18,13 @@ export function ImageDetail({
     prompt: image.prompt,
     seed: String(image.seed),
     count: "1",
-    truncation: String(p.truncation ?? 1),
+    truncation: String(p.truncation ?? TRUNCATION_DEFAULT),
   });
   const rows: [string, string][] = [
     ["Prompt", image.prompt],
     ["Seed", String(image.seed)],
     ["Model version", image.modelVersion],
-    ["Diversity (truncation)", String(p.truncation ?? 1)],
+    ["Diversity (truncation)", String(p.truncation ?? TRUNCATION_DEFAULT)],
     ["Size", `${image.width} × ${image.height}`],
     ["By", image.ownerName],
     ["Created", new Date(image.createdAt).toUTCString()],

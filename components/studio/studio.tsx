@@ -4,7 +4,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { SEED_MAX, TRUNCATION_MAX, TRUNCATION_MIN } from "@/lib/generate-events";
+import { SEED_MAX, TRUNCATION_DEFAULT, TRUNCATION_MAX, TRUNCATION_MIN } from "@/lib/generate-events";
 import { ResultCard } from "./result-card";
 import { useGenerate } from "./use-generate";
 
@@ -25,7 +25,7 @@ export function Studio({ signedIn, examples, modelVersion, promptMaxChars }: Pro
   const [count, setCount] = useState(Number(params.get("count")) || 4);
   const [seed, setSeed] = useState(() => Number(params.get("seed")) || randomSeed());
   const [seedLocked, setSeedLocked] = useState(params.has("seed"));
-  const [truncation, setTruncation] = useState(Number(params.get("truncation")) || 1);
+  const [truncation, setTruncation] = useState(Number(params.get("truncation")) || TRUNCATION_DEFAULT);
   const [live, setLive] = useState(false);
   const { images, meta, error, busy, elapsedMs, generate, markSaved } = useGenerate();
   const [saveError, setSaveError] = useState<string | null>(null);

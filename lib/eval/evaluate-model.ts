@@ -214,6 +214,8 @@ export interface EvalSummary {
   seconds: number;
   /** captions scored per item image (`--captions-per-image`); absent in summaries recorded before it existed = 1 */
   captionsPerImage?: number;
+  /** the noise truncation the images were made with (null: plain normals); absent in older summaries = null */
+  truncation?: number | null;
   splits: Record<
     string,
     {
@@ -236,7 +238,14 @@ export interface EvalSummary {
 
 export function summariseEval(
   metrics: Record<string, SplitMetrics>,
-  info: { n: number; seed: number; evalNets: string; seconds: number; captionsPerImage?: number },
+  info: {
+    n: number;
+    seed: number;
+    evalNets: string;
+    seconds: number;
+    captionsPerImage?: number;
+    truncation?: number | null;
+  },
 ): EvalSummary {
   const splits: EvalSummary["splits"] = {};
   for (const [name, m] of Object.entries(metrics)) {

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { GENERATE_MAX_COUNT, SEED_MAX, TRUNCATION_MAX, TRUNCATION_MIN } from "../generate-events";
+import {
+  GENERATE_MAX_COUNT,
+  SEED_MAX,
+  TRUNCATION_DEFAULT,
+  TRUNCATION_MAX,
+  TRUNCATION_MIN,
+} from "../generate-events";
 import { normalizePrompt, PROMPT_MAX_CHARS, TextInputError } from "../text";
 
 /** Body of POST /api/generate. */
@@ -34,7 +40,7 @@ export const generateRequestSchema = z.object({
     .number({ error: "truncation must be a number" })
     .min(TRUNCATION_MIN, { error: `truncation must be at least ${TRUNCATION_MIN}` })
     .max(TRUNCATION_MAX, { error: `truncation must be at most ${TRUNCATION_MAX}` })
-    .default(1),
+    .default(TRUNCATION_DEFAULT),
   /** live previews as the user types: not stored */
   live: z.boolean().default(false),
   variation: z

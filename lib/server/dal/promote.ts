@@ -155,7 +155,9 @@ export function metricsTable(m: EvalSummary | undefined): string {
       `| ${split} | ${pct(s.generated.rPrecision)} | ${pct(s.real.rPrecision)} | ${pct(s.shuffled?.rPrecision)} | ${num(s.generated.frechet)} | ${num(s.real.frechet)} | ${num(s.generated.inceptionLike, 2)} | ${num(s.real.inceptionLike, 2)} | ${num(s.generated.seedDiversity, 2)} |`,
   );
   const perImage = m.captionsPerImage ?? 1;
-  const protocol = perImage > 1 ? `, each image scored with ${perImage} of its captions` : "";
+  const protocol =
+    (perImage > 1 ? `, each image scored with ${perImage} of its captions` : "") +
+    (m.truncation != null ? `, noise truncated at ${m.truncation}` : ", untruncated noise");
   return `## Evaluation (eval nets ${m.evalNets}, ${m.n} images per split${protocol}, seed ${m.seed})
 
 | split | R-precision generated | real (ceiling) | shuffled (floor) | Fréchet generated | real | IS-like generated | real | seed diversity |

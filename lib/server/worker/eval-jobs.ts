@@ -17,6 +17,7 @@ import {
   openCheckpointGenerator,
   summariseEval,
 } from "../../eval";
+import { TRUNCATION_DEFAULT } from "../../generate-events";
 import { initBackend } from "../../tensor";
 import { stepDirName } from "../../train";
 import { datasetDirAbs } from "../dal/datasets";
@@ -87,12 +88,15 @@ export async function evaluateCheckpoint(
         splits: ["val", "test"],
         n,
         seed: 0,
+        // scored as the studio serves them
+        truncation: TRUNCATION_DEFAULT,
       });
       const summary = summariseEval(
         Object.fromEntries(Object.entries(runs).map(([k, r]) => [k, r.metrics])),
         {
           n,
           seed: 0,
+          truncation: TRUNCATION_DEFAULT,
           evalNets: loaded.nets.manifest.version,
           seconds: Math.round((performance.now() - t0) / 100) / 10,
         },

@@ -34,16 +34,17 @@ describe("summariseRuns", () => {
 });
 
 describe("summariseEval and the model card's table", () => {
-  it("records the captions-per-image protocol and the card names it (older summaries read as one)", () => {
+  it("records the protocol (captions per image, truncation) and the card names it (older summaries: 1, untruncated)", () => {
     const info = { n: 500, seed: 0, evalNets: "v001", seconds: 1 };
-    const four = summariseEval({ val: split(0.5, 12) }, { ...info, captionsPerImage: 4 });
+    const four = summariseEval({ val: split(0.5, 12) }, { ...info, captionsPerImage: 4, truncation: 1 });
     expect(four.captionsPerImage).toBe(4);
+    expect(four.truncation).toBe(1);
     expect(four.splits.val.generated.rPrecision).toBe(0.25);
     expect(metricsTable(four)).toMatch(
-      /500 images per split, each image scored with 4 of its captions, seed 0/,
+      /500 images per split, each image scored with 4 of its captions, noise truncated at 1, seed 0/,
     );
-    const { captionsPerImage: _, ...old } = four;
-    expect(metricsTable(old)).toMatch(/500 images per split, seed 0\)/);
+    const { captionsPerImage: _, truncation: __, ...old } = four;
+    expect(metricsTable(old)).toMatch(/500 images per split, untruncated noise, seed 0\)/);
     expect(metricsTable(old)).toMatch(/\| val \| 25\.0% \| 50\.0% \| — \| 12\.0 \| 12\.0 \|/);
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { TRUNCATION_DEFAULT } from "@/lib/generate-events";
 
 /**
  * Evaluation in the console's worker: an admin asks for a dataset's evaluation networks, a run scores each
@@ -32,6 +33,7 @@ interface Summary {
   n: number;
   evalNets: string;
   evaluatedAt: string;
+  truncation?: number | null;
   splits: Record<
     string,
     {
@@ -150,6 +152,9 @@ describe("checkpoint evaluation in the worker", () => {
     const card = readFileSync(path.join(folder, "MODEL_CARD.md"), "utf8");
     expect(card).toMatch(/\| val \| \d+\.\d% \| \d+\.\d% \|/);
     expect(card).toMatch(/\| seed diversity \|\n/);
+    // scored as the studio serves (its default noise truncation), and the card says so
+    expect((version.card.metrics as Summary).truncation).toBe(TRUNCATION_DEFAULT);
+    expect(card).toMatch(/noise truncated at 1,/);
     // the card names where it trained (from the run's session events) and its training time over all sessions
     expect(card).toMatch(/\| backend \| (wasm|cpu|tensorflow)/);
     expect(version.card.source).toMatchObject({ wallTimeSec: expect.any(Number) });
