@@ -14,11 +14,12 @@ import { DownBlock, type GeneratorOutput, UpBlock } from "./stage1";
 /** the skip path clips the upscaled Stage-I image to ±SKIP_CLIP before atanh (atanh(±1) is infinite) */
 export const SKIP_CLIP = 0.999;
 
-/** atanh of the Stage-I image upscaled 4× (nearest): the pre-tanh image G2's residual is added to */
+/**
+ * atanh of the Stage-I image upscaled 4× (nearest): the pre-tanh image G2's residual is added to. No tidy of its
+ * own (the callers' tidy frees the intermediates), so a gradient through it to Stage-I stays possible.
+ */
 export function skipBase(stage1Image: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() =>
-    tf.atanh<tf.Tensor4D>(tf.clipByValue(upsample2x(upsample2x(stage1Image)), -SKIP_CLIP, SKIP_CLIP)),
-  );
+  return tf.atanh(tf.clipByValue(upsample2x(upsample2x(stage1Image)), -SKIP_CLIP, SKIP_CLIP));
 }
 
 /** x + BN(conv(ReLU(BN(conv(x))))), then ReLU */
