@@ -53,9 +53,12 @@ export async function ensureShippedVersions(): Promise<void> {
   for (const { dir, manifest } of shipped) {
     const rel = `${SHIPPED_MODELS_DIR}/${path.basename(dir)}`;
     const card = { ...manifest, shipped: true };
+    // listed by when the version was made (its model.json), not when this install first saw it
+    const made = new Date(manifest.createdAt);
+    const createdAt = Number.isNaN(made.getTime()) ? new Date() : made;
     const known = d.select().from(mv).where(eq(mv.name, manifest.name)).get();
     // a shipped version's card follows its model.json (new metrics after re-evaluation, say)
-    if (known?.dir === rel) d.update(mv).set({ card }).where(eq(mv.id, known.id)).run();
+    if (known?.dir === rel) d.update(mv).set({ card, createdAt }).where(eq(mv.id, known.id)).run();
     else if (!known)
       d.insert(mv)
         .values({
@@ -65,6 +68,7 @@ export async function ensureShippedVersions(): Promise<void> {
           textEncoderId: manifest.textEncoderId,
           card,
           isActive: false,
+          createdAt,
         })
         .onConflictDoNothing()
         .run();
