@@ -54,6 +54,7 @@ const COLORS: Record<string, string> = {
   gAdv: "#06b6d4",
   recon: "#f43f5e",
   modeSeek: "#eab308",
+  layout: "#14b8a6",
 };
 
 export function RunLive({ initial, promotedSteps }: { initial: RunState; promotedSteps: number[] }) {
@@ -96,7 +97,7 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
     return {
       xs,
       main: keys(["d", "g", "kl"]),
-      parts: keys(["dReal", "dWrong", "dFake", "gAdv", "recon", "modeSeek"]),
+      parts: keys(["dReal", "dWrong", "dFake", "gAdv", "recon", "layout", "modeSeek"]),
     };
   }, [steps]);
   const quality = useMemo(() => {

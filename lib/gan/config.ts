@@ -33,6 +33,12 @@ export const trainSettingsSchema = z.object({
    */
   reconWeight: z.number().min(0).default(0),
   /**
+   * Stage-II only: weight of an L1 term between G2's 256 px image, average-pooled back to 64 px, and the Stage-I
+   * image it was drawn from (0 = off). Keeps Stage-II to adding detail: without it the adversarial loss on
+   * Stage-I's images, which the rebuild term never sees, redraws their content (faces lost their features).
+   */
+  layoutWeight: z.number().min(0).default(0),
+  /**
    * Differentiable augmentation of every image the discriminator sees, real and generated (lib/train/
    * diff-augment.ts): any of "color", "translation", "cutout"; empty = off. Keeps the discriminator from
    * memorising a small training set.
@@ -92,6 +98,7 @@ const stackganTrain: TrainSettings = {
   // a window of about 1,000 steps: averaging a run's last checkpoints gave markedly better images (issue #9)
   emaDecay: 0.999,
   reconWeight: 0,
+  layoutWeight: 0,
   diffAugment: [],
   modeSeekWeight: 0,
 };

@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   discriminatorLoss,
   type GanModel,
-  type GeneratorOutput,
+  type GanOutput,
   generatorAdvLoss,
   klLoss,
   stopGradient,
@@ -60,7 +60,14 @@ function readAll<K extends string>(ts: Record<K, tf.Scalar>): Record<K, number> 
 
 export type DLosses = { d: number; dReal: number; dWrong: number; dFake: number };
 /** `recon`: only in Stage-II runs with train.reconWeight > 0; `modeSeek`: only with train.modeSeekWeight > 0 */
-export type GLosses = { g: number; gAdv: number; kl: number; recon?: number; modeSeek?: number };
+export type GLosses = {
+  g: number;
+  gAdv: number;
+  kl: number;
+  recon?: number;
+  layout?: number;
+  modeSeek?: number;
+};
 
 /** Gradients by our parameter names plus the named losses of one step (not yet applied). */
 export interface StepGrads<L> {
@@ -162,11 +169,12 @@ export function modeSeekingLoss(images: tf.Tensor4D, z: tf.Tensor2D): tf.Scalar 
 /**
  * G loss of one forward pass: fool D on both logits, plus klWeight · KL of the conditioning augmentation, plus
  * (Stage-II with reconWeight > 0) reconWeight · L1 between the real images and G2's rebuild of their 64 px copy,
+ * plus (Stage-II with layoutWeight > 0) layoutWeight · L1 between G2's image pooled to 64 px and its Stage-I image,
  * plus (modeSeekWeight > 0) modeSeekWeight · the mode-seeking term over the batch's row pairs.
  */
 function gLossOf(
   model: GanModel,
-  out: GeneratorOutput,
+  out: GanOutput,
   x: StepInputs,
   seen = augmented(model, x, out.image, "fake"),
 ): { total: tf.Scalar; parts: Record<string, tf.Scalar> } {
@@ -184,6 +192,12 @@ function gLossOf(
     const rebuilt = model.g2.apply(small, x.right, x.eps, mode).image;
     parts.recon = tf.mean(tf.abs(rebuilt.sub(x.images))) as tf.Scalar;
     g = g.add(parts.recon.mul(w)) as tf.Scalar;
+  }
+  const lw = model.config.train.layoutWeight ?? 0;
+  if (model.g2 && lw > 0) {
+    const pooled = tf.avgPool(out.image, 4, 4, "valid");
+    parts.layout = tf.mean(tf.abs(pooled.sub(stopGradient(out.stage1Image)))) as tf.Scalar;
+    g = g.add(parts.layout.mul(lw)) as tf.Scalar;
   }
   const ms = model.config.train.modeSeekWeight ?? 0;
   if (ms > 0) {

@@ -160,6 +160,41 @@ describe("D and G steps", () => {
     }
   });
 
+  it("Stage-II layout term: G2's image pooled to 64 px against its Stage-I image; 0 for the plain upscale", async () => {
+    const ds = await loadDataset(await shapesDataset({ count: 8, sizes: [64, 256] }));
+    const c = presetConfig("tiny-stage2", { embDim: 32, train: { batchSize: 2, layoutWeight: 5 } });
+    const m = new GanModel(c, { seed: 2, withDiscriminator: true });
+    const batcher = new Batcher(ds, { batchSize: 2, imageSize: 256, seed: 1, zDim: c.zDim, cDim: c.cDim });
+    const x = stepInputs(batcher.batch(0), 32, c.zDim, c.cDim);
+    const g2 = m.g2 as NonNullable<typeof m.g2>;
+    const losses = () => {
+      const r = gGrads(m, x);
+      tf.dispose([...r.grads.values()]);
+      return r.losses;
+    };
+    // a zero last layer: G2 draws exactly the 4× upscale, which pools back to the Stage-I image (up to the clip)
+    tf.tidy(() => g2.out.w.assign(tf.zerosLike(g2.out.w)));
+    const identity = losses();
+    expect(identity.layout).toBeLessThan(1e-3);
+    expect("recon" in identity).toBe(false);
+    // a last layer that draws something: the term sees it and is part of the G loss
+    tf.tidy(() => g2.out.w.assign(tf.randomNormal(g2.out.w.shape, 0, 2, "float32", 5)));
+    const moved = losses();
+    expect(moved.layout).toBeGreaterThan(0.01);
+    expect(moved.g).toBeCloseTo(moved.gAdv + c.train.klWeight * moved.kl + 5 * (moved.layout as number), 3);
+    // off by default
+    const plain = new GanModel(presetConfig("tiny-stage2", { embDim: 32 }), {
+      seed: 2,
+      withDiscriminator: true,
+    });
+    const r = gGrads(plain, x);
+    tf.dispose([...r.grads.values()]);
+    expect("layout" in r.losses).toBe(false);
+    disposeInputs(x);
+    m.dispose();
+    plain.dispose();
+  });
+
   it("mode-seeking term: known values, per-pair (shards of whole pairs average to it), and G learns to raise the gap", async () => {
     // pairs with image gaps 0.5 and 0.25 and z gaps 1 and 0.5: ratios 0.5 and 0.5 → 1 / (0.5 + 1e-5) each
     const img = tf.tensor4d(
