@@ -97,7 +97,7 @@ const notes = values["card-notes"] ? await fs.readFile(values["card-notes"], "ut
 const c = state.config;
 const epochs = (steps: number, batch: number) => ((steps * batch) / dataset.splits.train).toFixed(1);
 const trainRow = (cfg: typeof c, step: number) =>
-  `${step} steps at batch ${cfg.train.batchSize} (${epochs(step, cfg.train.batchSize)} epochs), Adam lr ${cfg.train.lrG} β (${cfg.train.beta1}, ${cfg.train.beta2}), KL weight ${cfg.train.klWeight}${cfg.train.reconWeight > 0 ? `, rebuild (L1) weight ${cfg.train.reconWeight}` : ""}${cfg.train.emaDecay > 0 ? `; served weights: moving average of the generator (EMA decay ${cfg.train.emaDecay})` : ""}`;
+  `${step} steps at batch ${cfg.train.batchSize} (${epochs(step, cfg.train.batchSize)} epochs), Adam lr ${cfg.train.lrG} β (${cfg.train.beta1}, ${cfg.train.beta2}), KL weight ${cfg.train.klWeight}${cfg.train.reconWeight > 0 ? `, rebuild (L1) weight ${cfg.train.reconWeight}` : ""}${cfg.train.layoutWeight > 0 ? `, layout (L1) weight ${cfg.train.layoutWeight}` : ""}${cfg.train.emaDecay > 0 ? `; served weights: moving average of the generator (EMA decay ${cfg.train.emaDecay})` : ""}`;
 const stage1Arch = `[z ${c.zDim}; c ${c.cDim}] → FC → 4×4×${c.g1.ngf * 8} → 4 × (nearest 2× + 3×3 conv + BN + ReLU) → 3×3 conv → tanh`;
 const rows: [string, string][] = [];
 let intro = `The model version Ganvas serves on a fresh install: a StackGAN Stage-I generator (64 × 64 px) trained on the
