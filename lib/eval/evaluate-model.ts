@@ -238,14 +238,7 @@ export interface EvalSummary {
 
 export function summariseEval(
   metrics: Record<string, SplitMetrics>,
-  info: {
-    n: number;
-    seed: number;
-    evalNets: string;
-    seconds: number;
-    captionsPerImage?: number;
-    truncation?: number | null;
-  },
+  info: Omit<EvalSummary, "evaluatedAt" | "splits">,
 ): EvalSummary {
   const splits: EvalSummary["splits"] = {};
   for (const [name, m] of Object.entries(metrics)) {
