@@ -99,15 +99,17 @@ const epochs = (steps: number, batch: number) => ((steps * batch) / dataset.spli
 const trainRow = (cfg: typeof c, step: number) =>
   `${step} steps at batch ${cfg.train.batchSize} (${epochs(step, cfg.train.batchSize)} epochs), Adam lr ${cfg.train.lrG} β (${cfg.train.beta1}, ${cfg.train.beta2}), KL weight ${cfg.train.klWeight}${cfg.train.reconWeight > 0 ? `, rebuild (L1) weight ${cfg.train.reconWeight}` : ""}${cfg.train.layoutWeight > 0 ? `, layout (L1) weight ${cfg.train.layoutWeight}` : ""}${cfg.train.emaDecay > 0 ? `; served weights: moving average of the generator (EMA decay ${cfg.train.emaDecay})` : ""}`;
 const stage1Arch = `[z ${c.zDim}; c ${c.cDim}] → FC → 4×4×${c.g1.ngf * 8} → 4 × (nearest 2× + 3×3 conv + BN + ReLU) → 3×3 conv → tanh`;
-const rows: [string, string][] = [];
+// table rows: what the generators are (above the data rows) and how they were trained (below them)
+const archRows: [string, string][] = [];
+const trainRows: [string, string][] = [];
 let intro = `The model version Ganvas serves on a fresh install: a StackGAN Stage-I generator (64 × 64 px) trained on the
 built-in emoji dataset, on this project's 2-core CPU machines, in the background across a development session.`;
 if (c.stage === 1) {
-  rows.push([
+  archRows.push([
     "architecture",
     `Stage-I: ${stage1Arch}; D ndf ${c.d1.ndf} with the matching-aware conditional head`,
   ]);
-  rows.push(["training", trainRow(c, state.step)]);
+  trainRows.push(["training", trainRow(c, state.step)]);
 } else {
   // the frozen Stage-I this Stage-II was trained on: its own step, settings and (when shipped) wall time
   const s1Dir = path.resolve(state.stage1Checkpoint as string);
@@ -119,16 +121,20 @@ if (c.stage === 1) {
   intro = `The model version Ganvas serves on a fresh install: a StackGAN generator pair trained on the built-in emoji
 dataset on this project's 2-core CPU machines: Stage-I draws 64 × 64 px from the caption, Stage-II redraws it at
 256 × 256 px. Stage-II was trained on the frozen Stage-I below${s1Model ? ` (model version ${s1Model.name})` : ""}.`;
-  rows.push(["Stage-I", `${stage1Arch}; D ndf ${s1.config.d1.ndf} with the matching-aware conditional head`]);
-  rows.push([
+  archRows.push([
+    "Stage-I",
+    `${stage1Arch}; D ndf ${s1.config.d1.ndf} with the matching-aware conditional head`,
+  ]);
+  archRows.push([
     "Stage-II",
     `64 px image → 3×3 conv → 2 × (4×4 stride-2 conv + BN + ReLU) → 16×16×${c.g2.ngf * 4}, joined with its own c (${c.cDim}) → 3×3 conv → ${c.g2.resBlocks} residual blocks → 4 × (nearest 2× + 3×3 conv + BN + ReLU) → 3×3 conv${c.g2.skip ? ", added before the tanh to atanh of the Stage-I image upscaled 4× (the skip: Stage-II draws a change to the upscale)" : ""} → tanh; D ndf ${c.d2.ndf}`,
   ]);
-  rows.push(["Stage-I training", trainRow(s1.config, s1.step)]);
-  rows.push(["Stage-II training", trainRow(c, state.step)]);
+  trainRows.push(["Stage-I training", trainRow(s1.config, s1.step)]);
+  trainRows.push(["Stage-II training", trainRow(c, state.step)]);
   const s1Wall = s1Model?.source?.wallTimeSec;
-  if (typeof s1Wall === "number") rows.push(["Stage-I wall time", `${(s1Wall / 60).toFixed(0)} min`]);
+  if (typeof s1Wall === "number") trainRows.push(["Stage-I wall time", `${(s1Wall / 60).toFixed(0)} min`]);
 }
+const tableRows = (rows: [string, string][]) => rows.map(([k, v]) => `| ${k} | ${v} |`).join("\n");
 const lastLosses = last
   ? Object.entries(last.losses as Record<string, number>)
       .map(([k, v]) => `${k} ${v.toFixed(3)}`)
@@ -142,16 +148,10 @@ ${intro}
 
 | | |
 | --- | --- |
-${rows
-  .slice(0, c.stage === 1 ? 1 : 2)
-  .map(([k, v]) => `| ${k} | ${v} |`)
-  .join("\n")}
+${tableRows(archRows)}
 | text encoder | ${state.textEncoderId} (512-d sentence embeddings; see models/ganvas/use-lite) |
 | training data | ${dataset.name}: ${dataset.count} images (${dataset.splits.train} train / ${dataset.splits.val} val / ${dataset.splits.test} test, test classes never seen), ${dataset.captionCount} captions |
-${rows
-  .slice(c.stage === 1 ? 1 : 2)
-  .map(([k, v]) => `| ${k} | ${v} |`)
-  .join("\n")}
+${tableRows(trainRows)}
 | ${c.stage === 1 ? "wall time" : "Stage-II wall time"} | ${(wall / 60).toFixed(0)} min |
 | backend | ${backend} |
 | last losses | ${lastLosses} |
