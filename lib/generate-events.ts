@@ -56,4 +56,9 @@ export const TRUNCATION_MIN = 0.25;
 export const TRUNCATION_MAX = 2;
 /** the noise truncation the studio and the API use unless asked otherwise (model cards are measured at it) */
 export const TRUNCATION_DEFAULT = 1;
+
+/** How images' noise was drawn, for figures that say so (null or absent: plain normals). */
+export function truncationLabel(truncation: number | null | undefined): string {
+  return truncation != null ? `noise truncated at ${truncation}` : "untruncated noise";
+}
 export const SEED_MAX = 2 ** 31 - 1;

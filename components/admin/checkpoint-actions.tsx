@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import type { EvalSummary } from "@/lib/eval";
+import { truncationLabel } from "@/lib/generate-events";
 import type { CheckpointView } from "@/lib/server";
 
 /** Per-checkpoint controls of the live run view: its evaluation figures and (re)evaluate, and promotion. */
@@ -77,7 +78,7 @@ export function CheckpointEval({
       {m && c.metrics && (
         <span
           data-testid="checkpoint-metrics"
-          title={`eval nets ${c.metrics.evalNets}, ${m.items} captions, ${c.metrics.truncation != null ? `noise truncated at ${c.metrics.truncation}` : "untruncated noise"}, ${c.metrics.seconds} s`}
+          title={`eval nets ${c.metrics.evalNets}, ${m.items} captions, ${truncationLabel(c.metrics.truncation)}, ${c.metrics.seconds} s`}
           className="rounded-md bg-zinc-100 px-2 py-0.5 font-mono dark:bg-zinc-800"
         >
           {name} R-precision {pct(m.generated.rPrecision)} (real {pct(m.real.rPrecision)}, chance{" "}

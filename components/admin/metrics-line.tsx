@@ -1,4 +1,6 @@
 /** One line of evaluation figures per split (generated vs real ceiling), for model versions and checkpoints. */
+import { truncationLabel } from "@/lib/generate-events";
+
 interface Figures {
   chance: number;
   real: { rPrecision: number; frechet: number | null };
@@ -39,9 +41,7 @@ export function MetricsLine({
           {m.generated.seedDiversity != null && ` · seed diversity ${m.generated.seedDiversity.toFixed(2)}`}
         </span>
       ))}
-      <span className="px-1 py-0.5 text-zinc-500">
-        {metrics.truncation != null ? `noise truncated at ${metrics.truncation}` : "untruncated noise"}
-      </span>
+      <span className="px-1 py-0.5 text-zinc-500">{truncationLabel(metrics.truncation)}</span>
     </span>
   );
 }

@@ -12,6 +12,7 @@ import {
   bnAffine,
   emitCondAugment,
   emitConv,
+  emitNearestUpscale,
   emitUpBlock,
   type UpsampleMode,
   values,
@@ -97,12 +98,7 @@ export function stage2Graph(g2: Stage2Generator, opts: GraphOptions = {}): Uint8
   let pre = emitConv(g, "g2.out", h.out, g2.out, null, h.size).out;
   if (g2.config.g2.skip) {
     // + atanh(clip(nearest 4× of the Stage-I image)), as skipBase
-    const scales = g.float("g2.skip.scales", Float32Array.from([1, 1, 4, 4]), [4]);
-    const big = g.op("Resize", [x, "", scales], {
-      mode: "nearest",
-      coordinate_transformation_mode: "asymmetric",
-      nearest_mode: "floor",
-    });
+    const big = emitNearestUpscale(g, "g2.skip", x, 4);
     const lo = g.float("g2.skip.lo", Float32Array.from([-SKIP_CLIP]), []);
     const hi = g.float("g2.skip.hi", Float32Array.from([SKIP_CLIP]), []);
     pre = g.op("Add", [g.op("Atanh", [g.op("Clip", [big, lo, hi])]), pre]);

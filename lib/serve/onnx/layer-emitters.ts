@@ -132,6 +132,16 @@ export function emitUpBlockSubpixel(
   return { out: g.op("Relu", [d2s], {}, `${name}.relu`), size: size * 2 };
 }
 
+/** nearest `factor`× upscale of an NCHW tensor (Resize, floor of x/factor): tfjs's upsample2x, repeated */
+export function emitNearestUpscale(g: GraphBuilder, name: string, x: string, factor: number): string {
+  const scales = g.float(`${name}.scales`, Float32Array.from([1, 1, factor, factor]), [4]);
+  return g.op("Resize", [x, "", scales], {
+    mode: "nearest",
+    coordinate_transformation_mode: "asymmetric",
+    nearest_mode: "floor",
+  });
+}
+
 /** nearest 2× (Resize, floor of x/2) → 3×3 conv + folded BN → ReLU */
 export function emitUpBlockResize(
   g: GraphBuilder,
@@ -140,12 +150,7 @@ export function emitUpBlockResize(
   up: UpBlock,
   size: number,
 ): { out: string; size: number } {
-  const scales = g.float(`${name}.scales`, Float32Array.from([1, 1, 2, 2]), [4]);
-  const big = g.op("Resize", [x, "", scales], {
-    mode: "nearest",
-    coordinate_transformation_mode: "asymmetric",
-    nearest_mode: "floor",
-  });
+  const big = emitNearestUpscale(g, name, x, 2);
   const conv = emitConv(g, `${name}.conv`, big, up.conv, up.bn, size * 2);
   return { out: g.op("Relu", [conv.out], {}, `${name}.relu`), size: conv.size };
 }

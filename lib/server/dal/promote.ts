@@ -9,6 +9,7 @@ import { AppError } from "../../errors";
 import type { EvalSummary } from "../../eval";
 import type { GanConfig } from "../../gan";
 import { readCheckpointState } from "../../gan";
+import { truncationLabel } from "../../generate-events";
 import { type ModelVersionManifest, writeModelVersionFolder } from "../../serve";
 import { requireAdmin, type Viewer } from "../auth/session";
 import { db, tables } from "../db";
@@ -157,7 +158,7 @@ export function metricsTable(m: EvalSummary | undefined): string {
   const perImage = m.captionsPerImage ?? 1;
   const protocol =
     (perImage > 1 ? `, each image scored with ${perImage} of its captions` : "") +
-    (m.truncation != null ? `, noise truncated at ${m.truncation}` : ", untruncated noise");
+    `, ${truncationLabel(m.truncation)}`;
   return `## Evaluation (eval nets ${m.evalNets}, ${m.n} images per split${protocol}, seed ${m.seed})
 
 | split | R-precision generated | real (ceiling) | shuffled (floor) | Fréchet generated | real | IS-like generated | real | seed diversity |

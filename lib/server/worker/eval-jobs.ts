@@ -81,6 +81,7 @@ export async function evaluateCheckpoint(
     const gen = await openCheckpointGenerator(path.join(runDirAbs(run), "checkpoints", stepDirName(step)));
     try {
       const n = config().evalSamples;
+      const truncation = TRUNCATION_DEFAULT; // scored as the studio serves them
       const runs = await evaluateGenerator({
         gen,
         dataset: loaded.dataset,
@@ -88,15 +89,14 @@ export async function evaluateCheckpoint(
         splits: ["val", "test"],
         n,
         seed: 0,
-        // scored as the studio serves them
-        truncation: TRUNCATION_DEFAULT,
+        truncation,
       });
       const summary = summariseEval(
         Object.fromEntries(Object.entries(runs).map(([k, r]) => [k, r.metrics])),
         {
           n,
           seed: 0,
-          truncation: TRUNCATION_DEFAULT,
+          truncation,
           evalNets: loaded.nets.manifest.version,
           seconds: Math.round((performance.now() - t0) / 100) / 10,
         },
