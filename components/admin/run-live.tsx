@@ -55,6 +55,7 @@ const COLORS: Record<string, string> = {
   recon: "#f43f5e",
   modeSeek: "#eab308",
   layout: "#14b8a6",
+  content: "#f97316",
 };
 
 export function RunLive({ initial, promotedSteps }: { initial: RunState; promotedSteps: number[] }) {
@@ -97,7 +98,7 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
     return {
       xs,
       main: keys(["d", "g", "kl"]),
-      parts: keys(["dReal", "dWrong", "dFake", "gAdv", "recon", "layout", "modeSeek"]),
+      parts: keys(["dReal", "dWrong", "dFake", "gAdv", "recon", "layout", "content", "modeSeek"]),
     };
   }, [steps]);
   const quality = useMemo(() => {

@@ -39,6 +39,16 @@ export const trainSettingsSchema = z.object({
    */
   layoutWeight: z.number().min(0).default(0),
   /**
+   * Stage-I only: weight of an L1 term between G1's image and the real image of the caption it was drawn from,
+   * both average-pooled by `contentPool` (0 = off). A pix2pix-style content signal: the adversarial loss alone
+   * left even training captions unrecognisable after 24,000 steps (a tree as a green square, the flag of Japan as
+   * red and green stripes), because the matching-aware discriminator only says whether a picture fits, not what
+   * it should show. Pooled, it teaches layout and colour and leaves the detail to the adversarial loss.
+   */
+  contentWeight: z.number().min(0).default(0),
+  /** average-pool window of the content term (1 = full 64 px, 2 = 32 px, 4 = 16 px) */
+  contentPool: z.number().int().positive().default(2),
+  /**
    * Differentiable augmentation of every image the discriminator sees, real and generated (lib/train/
    * diff-augment.ts): any of "color", "translation", "cutout"; empty = off. Keeps the discriminator from
    * memorising a small training set.
@@ -99,6 +109,8 @@ const stackganTrain: TrainSettings = {
   emaDecay: 0.999,
   reconWeight: 0,
   layoutWeight: 0,
+  contentWeight: 0,
+  contentPool: 2,
   diffAugment: [],
   modeSeekWeight: 0,
 };

@@ -59,13 +59,15 @@ function readAll<K extends string>(ts: Record<K, tf.Scalar>): Record<K, number> 
 }
 
 export type DLosses = { d: number; dReal: number; dWrong: number; dFake: number };
-/** `recon`: only in Stage-II runs with train.reconWeight > 0; `modeSeek`: only with train.modeSeekWeight > 0 */
+/** `recon`, `layout`: only in Stage-II runs with their weights > 0; `content`: only in Stage-I runs with
+ * train.contentWeight > 0; `modeSeek`: only with train.modeSeekWeight > 0 */
 export type GLosses = {
   g: number;
   gAdv: number;
   kl: number;
   recon?: number;
   layout?: number;
+  content?: number;
   modeSeek?: number;
 };
 
@@ -166,10 +168,20 @@ export function modeSeekingLoss(images: tf.Tensor4D, z: tf.Tensor2D): tf.Scalar 
   });
 }
 
+/** mean |avgPool(a, pool) − avgPool(b, pool)| (pool 1: plain L1); b carries no gradient */
+export function contentLoss(a: tf.Tensor4D, b: tf.Tensor4D, pool: number): tf.Scalar {
+  return tf.tidy(() => {
+    const p = (t: tf.Tensor4D) => (pool > 1 ? tf.avgPool(t, pool, pool, "valid") : t);
+    return tf.mean(tf.abs(p(a).sub(stopGradient(p(b))))) as tf.Scalar;
+  });
+}
+
 /**
  * G loss of one forward pass: fool D on both logits, plus klWeight · KL of the conditioning augmentation, plus
  * (Stage-II with reconWeight > 0) reconWeight · L1 between the real images and G2's rebuild of their 64 px copy,
  * plus (Stage-II with layoutWeight > 0) layoutWeight · L1 between G2's image pooled to 64 px and its Stage-I image,
+ * plus (Stage-I with contentWeight > 0) contentWeight · L1 between G1's image and the caption's real image, both
+ * average-pooled by contentPool,
  * plus (modeSeekWeight > 0) modeSeekWeight · the mode-seeking term over the batch's row pairs.
  */
 function gLossOf(
@@ -198,6 +210,11 @@ function gLossOf(
     const pooled = tf.avgPool(out.image, 4, 4, "valid");
     parts.layout = tf.mean(tf.abs(pooled.sub(stopGradient(out.stage1Image)))) as tf.Scalar;
     g = g.add(parts.layout.mul(lw)) as tf.Scalar;
+  }
+  const cw = model.config.train.contentWeight ?? 0;
+  if (!model.g2 && cw > 0) {
+    parts.content = contentLoss(out.image, x.images, model.config.train.contentPool ?? 2);
+    g = g.add(parts.content.mul(cw)) as tf.Scalar;
   }
   const ms = model.config.train.modeSeekWeight ?? 0;
   if (ms > 0) {

@@ -7,6 +7,7 @@ import {
   Adam,
   Batcher,
   batcherFor,
+  contentLoss,
   dgStep,
   disposeInputs,
   dStep,
@@ -128,7 +129,7 @@ describe("D and G steps", () => {
     expect("recon" in plain.losses).toBe(false);
     tf.dispose([...plain.grads.values()]);
 
-    const on = make(5);
+    const on = make(20);
     const first = gGrads(on.m, x);
     const { g, gAdv, kl, recon } = first.losses;
     tf.dispose([...first.grads.values()]);
@@ -193,6 +194,61 @@ describe("D and G steps", () => {
     disposeInputs(x);
     m.dispose();
     plain.dispose();
+  });
+
+  it("Stage-I content term: known values, part of the G loss, G learns to lower it; absent when off", async () => {
+    // known answers: identical images 0; a constant gap of 0.5 is 0.5 at any pooling; a ±1 checkerboard against 0
+    // is 1 at full size and 0 once 2×2 pooling averages it out
+    const a = tf.randomUniform([2, 8, 8, 3], -1, 1, "float32", 3) as tf.Tensor4D;
+    const checker = tf.tensor4d(
+      Array.from({ length: 2 * 8 * 8 * 3 }, (_, i) => {
+        const p = Math.floor(i / 3) % 64;
+        return (Math.floor(p / 8) + (p % 8)) % 2 === 0 ? 1 : -1;
+      }),
+      [2, 8, 8, 3],
+    );
+    const zero = tf.zerosLike(checker);
+    const value = (t: tf.Scalar) => {
+      const v = t.dataSync()[0];
+      t.dispose();
+      return v;
+    };
+    expect(value(contentLoss(a, a, 2))).toBe(0);
+    expect(value(contentLoss(a, a.add(0.5) as tf.Tensor4D, 4))).toBeCloseTo(0.5, 5);
+    expect(value(contentLoss(checker, zero, 1))).toBeCloseTo(1, 5);
+    expect(value(contentLoss(checker, zero, 2))).toBeCloseTo(0, 5);
+    tf.dispose([a, checker, zero]);
+
+    const ds = await loadDataset(await shapesDataset({ count: 24 }));
+    const make = (contentWeight: number) => {
+      const c = presetConfig("tiny", { embDim: 32, train: { batchSize: 4, contentWeight, contentPool: 2 } });
+      const m = new GanModel(c, { seed: 3, withDiscriminator: true });
+      const g = new Adam(m.trainedG.trainable, 2e-3);
+      const d = new Adam(m.stores.d?.trainable ?? new Map(), 2e-3);
+      return { c, m, g, d };
+    };
+    const batcher = new Batcher(ds, { batchSize: 4, imageSize: 64, seed: 1, zDim: 16, cDim: 8 });
+    const x = stepInputs(batcher.batch(0), 32, 16, 8);
+    const plain = make(0);
+    const off = gGrads(plain.m, x);
+    tf.dispose([...off.grads.values()]);
+    expect("content" in off.losses).toBe(false);
+    const on = make(20);
+    const first = gGrads(on.m, x);
+    tf.dispose([...first.grads.values()]);
+    const { g, gAdv, kl, content } = first.losses;
+    expect(content).toBeGreaterThan(0.05);
+    expect(g).toBeCloseTo(gAdv + on.c.train.klWeight * kl + 20 * (content as number), 3);
+    // the real images G is asked to match are those of the captions it drew from: training lowers the term
+    let last = content as number;
+    for (let s = 0; s < 20; s++) last = dgStep(on.m, on.d, on.g, x).content as number;
+    expect(last).toBeLessThan(0.7 * (content as number));
+    disposeInputs(x);
+    for (const t of [plain, on]) {
+      t.m.dispose();
+      t.g.dispose();
+      t.d.dispose();
+    }
   });
 
   it("mode-seeking term: known values, per-pair (shards of whole pairs average to it), and G learns to raise the gap", async () => {
