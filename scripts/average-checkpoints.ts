@@ -6,20 +6,26 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { initBackend } from "../lib/tensor";
 import { averageCheckpoints } from "../lib/train";
+import { parseCli } from "./lib/cli";
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    run: { type: "string" },
-    last: { type: "string", default: "5" },
-    checkpoints: { type: "boolean", default: false },
-    out: { type: "string" },
-    dataset: { type: "string" },
+const USAGE =
+  "usage: npm run checkpoint:average -- (--run RUN_DIR [--last 5] | --checkpoints A B C) --out DIR [--dataset DIR]";
+
+const { values, positionals } = parseCli(
+  {
+    allowPositionals: true,
+    options: {
+      run: { type: "string" },
+      last: { type: "string", default: "5" },
+      checkpoints: { type: "boolean", default: false },
+      out: { type: "string" },
+      dataset: { type: "string" },
+    },
   },
-});
+  USAGE,
+);
 const fail = (msg: string): never => {
   console.error(`✗ ${msg}`);
   process.exit(2);

@@ -6,25 +6,31 @@
  * Default output: data/eval/<dataset name>/vNNN (--inside-dataset: <dataset>/eval/vNNN).
  */
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { loadDataset } from "@/lib/data";
 import { autoEvalNetPreset, buildEvalNets, defaultEvalDir } from "@/lib/eval";
 import { initBackend } from "@/lib/tensor";
+import { parseCli } from "./lib/cli";
 
-const { values: args } = parseArgs({
-  options: {
-    dataset: {
-      type: "string",
-      default: path.join(process.env.GANVAS_DATA_DIR ?? "data", "datasets", "emoji"),
+const USAGE =
+  "usage: npm run eval:train -- [--dataset DIR] [--out DIR] [--inside-dataset] [--preset NAME] [--epochs N] [--seed N] [--n 500]";
+
+const { values: args } = parseCli(
+  {
+    options: {
+      dataset: {
+        type: "string",
+        default: path.join(process.env.GANVAS_DATA_DIR ?? "data", "datasets", "emoji"),
+      },
+      out: { type: "string" },
+      "inside-dataset": { type: "boolean", default: false },
+      preset: { type: "string" },
+      epochs: { type: "string" },
+      seed: { type: "string" },
+      n: { type: "string", default: "500" },
     },
-    out: { type: "string" },
-    "inside-dataset": { type: "boolean", default: false },
-    preset: { type: "string" },
-    epochs: { type: "string" },
-    seed: { type: "string" },
-    n: { type: "string", default: "500" },
   },
-});
+  USAGE,
+);
 
 const backend = await initBackend();
 const t0 = performance.now();

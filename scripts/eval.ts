@@ -13,7 +13,6 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { loadDataset, type Split } from "@/lib/data";
 import {
   defaultEvalDir,
@@ -33,28 +32,35 @@ import {
 import { mixSeed } from "@/lib/gan";
 import { initBackend } from "@/lib/tensor";
 import { writeImageGrid, zoomTiles } from "@/lib/train";
+import { parseCli } from "./lib/cli";
 
-const { values: args } = parseArgs({
-  options: {
-    model: { type: "string" },
-    checkpoint: { type: "string" },
-    dataset: {
-      type: "string",
-      default: path.join(process.env.GANVAS_DATA_DIR ?? "data", "datasets", "emoji"),
+const USAGE =
+  "usage: npm run eval -- (--model MODEL_VERSION_DIR | --checkpoint CHECKPOINT_OR_RUN_DIR) [--dataset DIR] [--eval-nets DIR] [--n 500] [--seed 0] [--repeats 1] [--captions-per-image 1] [--truncation T] [--splits val,test] [--out DIR] [--record]";
+
+const { values: args } = parseCli(
+  {
+    options: {
+      model: { type: "string" },
+      checkpoint: { type: "string" },
+      dataset: {
+        type: "string",
+        default: path.join(process.env.GANVAS_DATA_DIR ?? "data", "datasets", "emoji"),
+      },
+      "eval-nets": { type: "string" },
+      "inside-dataset": { type: "boolean", default: false },
+      n: { type: "string", default: "500" },
+      seed: { type: "string", default: "0" },
+      truncation: { type: "string" },
+      splits: { type: "string", default: "val,test" },
+      repeats: { type: "string", default: "1" },
+      "captions-per-image": { type: "string", default: "1" },
+      out: { type: "string" },
+      /** with --model: record the figures of the first seed in the version's model.json (its `metrics`) */
+      record: { type: "boolean", default: false },
     },
-    "eval-nets": { type: "string" },
-    "inside-dataset": { type: "boolean", default: false },
-    n: { type: "string", default: "500" },
-    seed: { type: "string", default: "0" },
-    truncation: { type: "string" },
-    splits: { type: "string", default: "val,test" },
-    repeats: { type: "string", default: "1" },
-    "captions-per-image": { type: "string", default: "1" },
-    out: { type: "string" },
-    /** with --model: record the figures of the first seed in the version's model.json (its `metrics`) */
-    record: { type: "boolean", default: false },
   },
-});
+  USAGE,
+);
 if (!args.model === !args.checkpoint) {
   console.error("Give exactly one of --model MODEL_VERSION_DIR or --checkpoint CHECKPOINT_OR_RUN_DIR.");
   process.exit(2);

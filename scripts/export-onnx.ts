@@ -5,19 +5,24 @@
  * [+ stage2.onnx], then loads the export once with onnxruntime-node and checks it against TensorFlow.js.
  */
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { loadEngine, loadTfjsEngine, writeModelVersionFolder } from "@/lib/serve";
+import { parseCli } from "./lib/cli";
 
-const { values } = parseArgs({
-  options: {
-    checkpoint: { type: "string" },
-    out: { type: "string" },
-    name: { type: "string" },
-    upsample: { type: "string", default: "subpixel" },
+const USAGE = "usage: npm run export:onnx -- --checkpoint DIR --out MODEL_VERSION_DIR [--name NAME]";
+
+const { values } = parseCli(
+  {
+    options: {
+      checkpoint: { type: "string" },
+      out: { type: "string" },
+      name: { type: "string" },
+      upsample: { type: "string", default: "subpixel" },
+    },
   },
-});
+  USAGE,
+);
 if (!values.checkpoint || !values.out) {
-  console.error("usage: npm run export:onnx -- --checkpoint DIR --out MODEL_VERSION_DIR [--name NAME]");
+  console.error(USAGE);
   process.exit(2);
 }
 const upsample = values.upsample;

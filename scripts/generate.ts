@@ -5,30 +5,34 @@
  * One row per prompt, `count` images each (the same seeds in every row). Prompts are embedded with the text
  * encoder the checkpoint was trained with.
  */
-import { parseArgs } from "node:util";
 import { createTextEncoder, normalizePrompt } from "@/lib/text";
 import { SYNTHETIC_BOW_ID, syntheticBowEmbed } from "../lib/data";
 import { concatBytes } from "../lib/eval";
 import { loadGenerator } from "../lib/gan";
 import { initBackend } from "../lib/tensor";
 import { writeImageGrid, zoomTiles } from "../lib/train";
+import { parseCli } from "./lib/cli";
 
-const { values } = parseArgs({
-  options: {
-    checkpoint: { type: "string" },
-    prompt: { type: "string", multiple: true },
-    count: { type: "string", default: "8" },
-    seed: { type: "string", default: "1" },
-    truncation: { type: "string" },
-    out: { type: "string", default: "grid.png" },
-    /** nearest-neighbour zoom of each tile (64 px tiles are small in a README) */
-    upscale: { type: "string", default: "1" },
+const USAGE =
+  'usage: npm run generate -- --checkpoint DIR --prompt "..." [--prompt "..."] [--count 8] [--seed 1] [--truncation T] [--upscale 2] [--out grid.png]';
+
+const { values } = parseCli(
+  {
+    options: {
+      checkpoint: { type: "string" },
+      prompt: { type: "string", multiple: true },
+      count: { type: "string", default: "8" },
+      seed: { type: "string", default: "1" },
+      truncation: { type: "string" },
+      out: { type: "string", default: "grid.png" },
+      /** nearest-neighbour zoom of each tile (64 px tiles are small in a README) */
+      upscale: { type: "string", default: "1" },
+    },
   },
-});
+  USAGE,
+);
 if (!values.checkpoint || !values.prompt?.length) {
-  console.error(
-    'usage: npm run generate -- --checkpoint DIR --prompt "..." [--prompt "..."] [--count 8] [--seed 1] [--truncation T] [--upscale 2] [--out grid.png]',
-  );
+  console.error(USAGE);
   process.exit(2);
 }
 

@@ -6,23 +6,26 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { readManifest } from "@/lib/data";
 import { readCheckpointState, resolveCheckpointDir } from "@/lib/gan";
 import { findShippedVersions, type ModelVersionManifest, writeModelVersionFolder } from "@/lib/serve";
+import { parseCli } from "./lib/cli";
 
-const { values } = parseArgs({
-  options: {
-    checkpoint: { type: "string" },
-    name: { type: "string" },
-    dataset: { type: "string", default: "data/datasets/emoji" },
-    "card-notes": { type: "string" },
+const USAGE = "usage: npm run model:ship -- --checkpoint DIR --name NAME [--dataset DIR] [--card-notes FILE]";
+
+const { values } = parseCli(
+  {
+    options: {
+      checkpoint: { type: "string" },
+      name: { type: "string" },
+      dataset: { type: "string", default: "data/datasets/emoji" },
+      "card-notes": { type: "string" },
+    },
   },
-});
+  USAGE,
+);
 if (!values.checkpoint || !values.name) {
-  console.error(
-    "usage: npm run model:ship -- --checkpoint DIR --name NAME [--dataset DIR] [--card-notes FILE]",
-  );
+  console.error(USAGE);
   process.exit(2);
 }
 const root = path.resolve("models/ganvas-gan");
@@ -97,7 +100,7 @@ const notes = values["card-notes"] ? await fs.readFile(values["card-notes"], "ut
 const c = state.config;
 const epochs = (steps: number, batch: number) => ((steps * batch) / dataset.splits.train).toFixed(1);
 const trainRow = (cfg: typeof c, step: number) =>
-  `${step} steps at batch ${cfg.train.batchSize} (${epochs(step, cfg.train.batchSize)} epochs), Adam lr ${cfg.train.lrG} β (${cfg.train.beta1}, ${cfg.train.beta2}), KL weight ${cfg.train.klWeight}${cfg.train.reconWeight > 0 ? `, rebuild (L1) weight ${cfg.train.reconWeight}` : ""}${cfg.train.layoutWeight > 0 ? `, layout (L1) weight ${cfg.train.layoutWeight}` : ""}${cfg.train.emaDecay > 0 ? `; served weights: moving average of the generator (EMA decay ${cfg.train.emaDecay})` : ""}`;
+  `${step} steps at batch ${cfg.train.batchSize} (${epochs(step, cfg.train.batchSize)} epochs), Adam lr ${cfg.train.lrG} β (${cfg.train.beta1}, ${cfg.train.beta2}), KL weight ${cfg.train.klWeight}${cfg.train.reconWeight > 0 ? `, rebuild (L1) weight ${cfg.train.reconWeight}` : ""}${cfg.train.layoutWeight > 0 ? `, layout (L1) weight ${cfg.train.layoutWeight}` : ""}${cfg.train.contentWeight > 0 ? `, content (L1 to the caption's real image at ${64 / cfg.train.contentPool} px) weight ${cfg.train.contentWeight}` : ""}${cfg.train.emaDecay > 0 ? `; served weights: moving average of the generator (EMA decay ${cfg.train.emaDecay})` : ""}`;
 const stage1Arch = `[z ${c.zDim}; c ${c.cDim}] → FC → 4×4×${c.g1.ngf * 8} → 4 × (nearest 2× + 3×3 conv + BN + ReLU) → 3×3 conv → tanh`;
 // table rows: what the generators are (above the data rows) and how they were trained (below them)
 const archRows: [string, string][] = [];

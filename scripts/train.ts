@@ -11,36 +11,39 @@
  * Ctrl-C / SIGTERM stops after the current step and writes a checkpoint.
  */
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { config } from "@/lib/config";
 import { writeSyntheticShapesDataset } from "../lib/data";
 import { PRESET_NAMES } from "../lib/gan";
 import type { BackendChoice } from "../lib/tensor";
 import { TrainConfigError, train } from "../lib/train";
+import { parseCli } from "./lib/cli";
 
-const { values } = parseArgs({
-  options: {
-    dataset: { type: "string" },
-    preset: { type: "string" },
-    run: { type: "string" },
-    resume: { type: "string" },
-    stage1: { type: "string" },
-    "max-steps": { type: "string" },
-    backend: { type: "string" },
-    synthetic: { type: "string" },
-    workers: { type: "string" },
-    "keep-every": { type: "string" },
-    set: { type: "string", multiple: true },
-    help: { type: "boolean" },
+const USAGE =
+  "usage: npm run train -- --dataset DIR (--preset NAME [--run DIR] | --resume RUN_DIR) [--stage1 RUN_DIR] [--max-steps N] [--backend wasm|cpu|tensorflow] [--workers 2] [--keep-every STEPS] [--set train.KEY=JSON ...] [--synthetic COUNT]\n" +
+  `presets: ${PRESET_NAMES.join(", ")}`;
+
+const { values } = parseCli(
+  {
+    options: {
+      dataset: { type: "string" },
+      preset: { type: "string" },
+      run: { type: "string" },
+      resume: { type: "string" },
+      stage1: { type: "string" },
+      "max-steps": { type: "string" },
+      backend: { type: "string" },
+      synthetic: { type: "string" },
+      workers: { type: "string" },
+      "keep-every": { type: "string" },
+      set: { type: "string", multiple: true },
+    },
   },
-});
+  USAGE,
+);
 
-if (values.help || !values.dataset || (!values.preset && !values.resume)) {
-  console.error(
-    "usage: npm run train -- --dataset DIR (--preset NAME [--run DIR] | --resume RUN_DIR) [--stage1 RUN_DIR] [--max-steps N] [--backend wasm|cpu|tensorflow] [--workers 2] [--keep-every STEPS] [--set train.KEY=JSON ...] [--synthetic COUNT]\n" +
-      `presets: ${PRESET_NAMES.join(", ")}`,
-  );
-  process.exit(values.help ? 0 : 2);
+if (!values.dataset || (!values.preset && !values.resume)) {
+  console.error(USAGE);
+  process.exit(2);
 }
 
 const keepEvery = values["keep-every"] === undefined ? undefined : Number(values["keep-every"]);
