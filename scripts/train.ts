@@ -3,6 +3,7 @@
  *   npm run train -- --dataset DIR --preset stage1-64 [--run DIR] [--max-steps N]
  *   npm run train -- --dataset DIR --resume RUN_DIR
  *   npm run train -- --dataset DIR --preset stage2-256 --stage1 STAGE1_RUN_DIR
+ *   npm run train -- --dataset DIR --resume STAGE2_RUN_DIR --stage1 NEW_STAGE1_RUN_DIR   (fine-tune G2 to a retrained Stage-I)
  *   npm run train -- --synthetic 480 --dataset /tmp/shapes --preset tiny     (writes a coloured-shapes set first)
  * --keep-every N also keeps every Nth step's weights in RUN_DIR/kept/ (never pruned), to compare checkpoints later.
  * --set train.KEY=VALUE (repeatable) changes a training setting of the preset or, with --resume, of the run's saved

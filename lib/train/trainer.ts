@@ -5,21 +5,13 @@
  */
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { loadDataset } from "../data";
 import {
-  architectureDiff,
   architectureKey,
   CHECKPOINT_FILES,
   type CheckpointState,
   type GanConfig,
   GanModel,
-  ganConfigSchema,
-  loadCheckpoint,
-  presetConfig,
-  readCheckpointState,
-  resolveCheckpointDir,
   trainStepFlops,
-  withTrainSettings,
 } from "../gan";
 import { type BackendChoice, initBackend } from "../tensor";
 import { Adam } from "./adam";
@@ -29,6 +21,7 @@ import { restoreCheckpoint, saveCheckpoint } from "./checkpoint-writer";
 import { DataParallel } from "./data-parallel";
 import { WeightAverage } from "./ema";
 import { ProgressBar } from "./progress-bar";
+import { loadStage1Weights, resolveRunConfig, TrainConfigError } from "./run-config";
 import { type ProgressEvent, RunFolder, stepDirName } from "./run-folder";
 import { pickSampleSpec, renderSampleGrid } from "./sample-grid";
 import { ServedWeights } from "./served-weights";
@@ -47,7 +40,10 @@ export interface TrainOptions {
   resume?: boolean;
   /** stop when this absolute step count is reached (default: config.train.maxSteps) */
   maxSteps?: number;
-  /** stage 2: the finished Stage-I checkpoint or run folder, frozen during training */
+  /**
+   * stage 2: the finished Stage-I checkpoint or run folder, frozen during training. With resume: another Stage-I
+   * of the same architecture (a retrained one) for the run to go on with (G2, D2 and Adam state are kept).
+   */
   stage1?: string;
   signal?: AbortSignal;
   onEvent?: (e: ProgressEvent) => void;
@@ -71,18 +67,13 @@ export interface TrainOptions {
   workers?: number;
 }
 
+export { TrainConfigError };
+
 export interface TrainResult {
   status: "done" | "stopped";
   step: number;
   runDir: string;
   checkpointDir: string | null;
-}
-
-export class TrainConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TrainConfigError";
-  }
 }
 
 /**
@@ -130,53 +121,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const saved: CheckpointState | null = resumePoint?.state ?? null;
 
   // ── config: requested (preset/config) vs saved; the architecture must match on resume
-  const requestedStage =
-    opts.config?.stage ?? (opts.preset ? presetConfig(opts.preset).stage : (saved?.config.stage ?? 1));
-  const ds = await loadDataset(opts.datasetDir, { sizes: [requestedStage === 1 ? 64 : 256] });
-  if (!ds.manifest.textEncoder)
-    throw new TrainConfigError(`Dataset ${opts.datasetDir} has no caption embeddings.`);
-  let stage1Config: GanConfig | null = null;
-  let stage1Dir: string | null = saved?.stage1Checkpoint ?? null;
-  if (requestedStage === 2 && !saved) {
-    if (!opts.stage1)
-      throw new TrainConfigError(
-        "Stage-II training needs a finished Stage-I checkpoint: pass stage1 (--stage1 RUN_DIR).",
-      );
-    stage1Dir = await resolveCheckpointDir(opts.stage1);
-    stage1Config = (await readCheckpointState(stage1Dir)).config;
-  }
-  let config: GanConfig;
-  if (opts.config || opts.preset) {
-    const base = opts.config ? ganConfigSchema.parse(opts.config) : presetConfig(opts.preset as string);
-    config = { ...base, embDim: ds.manifest.textEncoder.dim };
-    if (stage1Config)
-      Object.assign(config, { zDim: stage1Config.zDim, cDim: stage1Config.cDim, g1: stage1Config.g1 });
-    if (saved) {
-      const diff = architectureDiff(saved.config, config);
-      if (diff.length)
-        throw new TrainConfigError(
-          `Cannot resume ${opts.runDir}: its checkpoint was trained with a different architecture (${diff.join("; ")}). ` +
-            `Resume with preset "${saved.config.preset}" or start a new run folder.`,
-        );
-    }
-  } else if (saved) {
-    config = saved.config;
-  } else throw new TrainConfigError("Pass a preset or a config for a new run.");
-  if (opts.trainSettings) {
-    try {
-      config = withTrainSettings(config, opts.trainSettings);
-    } catch (err) {
-      throw new TrainConfigError((err as Error).message);
-    }
-  }
-  if (config.embDim !== ds.manifest.textEncoder.dim)
-    throw new TrainConfigError(
-      `The run expects ${config.embDim}-d embeddings, the dataset has ${ds.manifest.textEncoder.dim}-d.`,
-    );
-  if (saved && saved.datasetHash !== ds.manifest.hash)
-    throw new TrainConfigError(
-      `Cannot resume ${opts.runDir}: it was trained on dataset ${saved.datasetHash}, ${opts.datasetDir} is ${ds.manifest.hash}.`,
-    );
+  const { config, ds, stage1Dir, stage1Swapped } = await resolveRunConfig(opts, saved);
   const maxSteps = opts.maxSteps ?? config.train.maxSteps;
   const shards = opts.workers ?? 1;
   if ((config.train.modeSeekWeight ?? 0) > 0 && config.train.batchSize % (2 * shards) !== 0)
@@ -213,6 +158,17 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       step = saved.step;
       await run.truncateProgressAfter(step);
       log(`[ganvas] resuming ${opts.runDir} at step ${step}`);
+      if (stage1Swapped && stage1Dir) {
+        // a Stage-II run continued on another (retrained) Stage-I: G2 and D2 go on, the frozen Stage-I is new
+        await loadStage1Weights(model, stage1Dir);
+        const info = await run.readRun();
+        if (info) await run.writeRun({ ...info, stage1Checkpoint: stage1Dir });
+        const message = `Stage-I replaced from step ${step}: ${stage1Dir} (was ${saved.stage1Checkpoint})`;
+        log(`[ganvas] ${message}`);
+        const e: ProgressEvent = { type: "warning", step, message, time: now() };
+        await run.appendEvent(e);
+        opts.onEvent?.(e);
+      }
       if (resumePoint.skipped.length) {
         const message = await setAsideCorrupt(run, resumePoint);
         log(`[ganvas] warning: ${message}`);
@@ -221,15 +177,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         opts.onEvent?.(e);
       }
     } else {
-      if (stage1Dir) {
-        const s1 = await loadCheckpoint(stage1Dir);
-        for (const [name, v] of model.stores.g1.all()) {
-          const src = s1.model.namedTensors().get(name);
-          if (!src) throw new TrainConfigError(`Stage-I checkpoint ${stage1Dir} has no ${name}`);
-          v.assign(src);
-        }
-        s1.model.dispose();
-      }
+      if (stage1Dir) await loadStage1Weights(model, stage1Dir);
       await run.init();
       await run.writeRun({
         id: path.basename(path.resolve(opts.runDir)),
@@ -237,7 +185,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         config,
         datasetDir: path.resolve(opts.datasetDir),
         datasetHash: ds.manifest.hash,
-        textEncoderId: ds.manifest.textEncoder.id,
+        textEncoderId: ds.manifest.textEncoder?.id ?? "",
         createdAt: now(),
         stage1Checkpoint: stage1Dir,
       });

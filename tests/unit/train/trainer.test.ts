@@ -2,7 +2,14 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { syntheticBowEmbed } from "@/lib/data";
-import { GanModel, loadCheckpoint, loadGenerator, presetConfig, readCheckpointState } from "@/lib/gan";
+import {
+  GanModel,
+  loadCheckpoint,
+  loadGenerator,
+  presetConfig,
+  readCheckpointState,
+  resolveCheckpointDir,
+} from "@/lib/gan";
 import { initBackend } from "@/lib/tensor";
 import {
   Adam,
@@ -226,6 +233,60 @@ describe("trainer", () => {
     expect(out.images256?.length).toBe(256 * 256 * 3);
     g1.model.dispose();
     g2.dispose();
+  });
+
+  it("continues a Stage-II run on another Stage-I (resume with stage1): G2 goes on, the new Stage-I is frozen in", async () => {
+    const ds = await shapesDataset({ count: 8, sizes: [64, 256] });
+    const root = tmpDir("run");
+    const stage1 = async (name: string, seed: number, over: Record<string, number> = {}) => {
+      const dir = path.join(root, name);
+      await train({
+        runDir: dir,
+        datasetDir: ds,
+        config: tiny({ batchSize: 2, seed, ...over }),
+        maxSteps: 1,
+        ...quiet,
+      });
+      return dir;
+    };
+    const [a, b] = [await stage1("a", 1), await stage1("b", 7)];
+    const s2 = path.join(root, "s2");
+    const cfg = presetConfig("tiny-stage2", { train: { checkpointEvery: 2, sampleEvery: 1000 } });
+    await train({ runDir: s2, datasetDir: ds, config: cfg, stage1: a, maxSteps: 2, ...quiet });
+    const before = await loadCheckpoint(s2);
+    const g2Before = Array.from(before.model.namedTensors().get("g2.out.w")?.dataSync() ?? []);
+    before.model.dispose();
+
+    await train({ runDir: s2, datasetDir: ds, resume: true, stage1: b, maxSteps: 4, ...quiet });
+    const after = await loadCheckpoint(s2);
+    const fromB = await loadCheckpoint(b);
+    const w = (c: typeof after, name: string) =>
+      Array.from(c.model.namedTensors().get(name)?.dataSync() ?? []);
+    expect(after.state.step).toBe(4);
+    // the frozen Stage-I is now b's (weights and running statistics), and the checkpoint and run say so
+    expect(w(after, "g1.up0.conv.w")).toEqual(w(fromB, "g1.up0.conv.w"));
+    expect(w(after, "g1.up0.bn.mean")).toEqual(w(fromB, "g1.up0.bn.mean"));
+    expect(after.state.stage1Checkpoint).toBe(await resolveCheckpointDir(b));
+    expect((await new RunFolder(s2).readRun())?.stage1Checkpoint).toBe(await resolveCheckpointDir(b));
+    const warning = (await events(s2)).find((e) => e.type === "warning");
+    expect(warning && "message" in warning ? warning.message : "").toMatch(/Stage-I replaced from step 2/);
+    // G2 went on from its own weights (trained further, not restarted)
+    expect(w(after, "g2.out.w")).not.toEqual(g2Before);
+    expect(after.state.lr).toBeDefined();
+    for (const c of [after, fromB]) c.model.dispose();
+
+    // a Stage-I of another architecture cannot go under it
+    const wide = path.join(root, "wide");
+    await train({
+      runDir: wide,
+      datasetDir: ds,
+      config: presetConfig("tiny", { g1: { ngf: 16 }, train: { batchSize: 2, checkpointEvery: 2 } }),
+      maxSteps: 1,
+      ...quiet,
+    });
+    await expect(
+      train({ runDir: s2, datasetDir: ds, resume: true, stage1: wide, maxSteps: 5, ...quiet }),
+    ).rejects.toThrow(/Cannot continue .* on Stage-I .*ngf 16\) differs/);
   });
 
   it('an aborted WebAssembly runtime fails the run with an out-of-memory message, not "Aborted()"', async () => {
