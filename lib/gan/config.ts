@@ -49,6 +49,12 @@ export const trainSettingsSchema = z.object({
   /** average-pool window of the content term (1 = full 64 px, 2 = 32 px, 4 = 16 px) */
   contentPool: z.number().int().positive().default(2),
   /**
+   * Share of rows (0..1) whose "wrong" caption, for the matching-aware discriminator, comes from one of the 16
+   * classes nearest in meaning instead of any other class (lib/train/hard-negatives.ts): a random other class
+   * mostly differs in colour, so D (and G) learn colour alone; near classes differ in shape. 0 = off.
+   */
+  hardWrong: z.number().min(0).max(1).default(0),
+  /**
    * Differentiable augmentation of every image the discriminator sees, real and generated (lib/train/
    * diff-augment.ts): any of "color", "translation", "cutout"; empty = off. Keeps the discriminator from
    * memorising a small training set.
@@ -111,6 +117,7 @@ const stackganTrain: TrainSettings = {
   layoutWeight: 0,
   contentWeight: 0,
   contentPool: 2,
+  hardWrong: 0,
   diffAugment: [],
   modeSeekWeight: 0,
 };

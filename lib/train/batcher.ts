@@ -2,12 +2,14 @@
  * Deterministic batches from a loaded dataset. The order of epoch e is a permutation drawn from
  * (seed, e), so a resumed run needs only the step number to continue the same sequence.
  * Each batch: images in [-1, 1], one random caption embedding per image ("right" text) and one caption
- * of a different class ("wrong" text, for the matching-aware loss), plus z and ε noise. With `pairs` (the
+ * of a different class ("wrong" text, for the matching-aware loss; with `hardWrong`, that share of rows takes it from
+ * one of the classes nearest in meaning, see hard-negatives.ts), plus z and ε noise. With `pairs` (the
  * mode-seeking term), rows 2k and 2k+1 share their image and caption and differ in noise (and wrong caption).
  */
 import type { LoadedDataset } from "../data";
 import { type GanConfig, Rng } from "../gan";
 import { AUG_PER_IMAGE } from "./diff-augment";
+import { nearestClassRecords } from "./hard-negatives";
 
 export interface Batch {
   size: number;
@@ -27,6 +29,8 @@ export class Batcher {
   readonly embDim: number;
   private permEpoch = -1;
   private perm: Int32Array = new Int32Array(0);
+  /** per class: its nearest classes' train records (only with hardWrong) */
+  private readonly nearest: Map<string, number[][]> | null = null;
 
   constructor(
     readonly ds: LoadedDataset,
@@ -38,6 +42,10 @@ export class Batcher {
       cDim: number;
       /** rows 2k and 2k+1 share image and caption (an even batch size) */
       pairs?: boolean;
+      /** share of rows (0..1) whose wrong caption comes from one of the nearest classes */
+      hardWrong?: number;
+      /** how many nearest classes (default HARD_WRONG_NEIGHBOURS) */
+      hardWrongNeighbours?: number;
     },
   ) {
     if (opts.pairs && opts.batchSize % 2 !== 0)
@@ -51,6 +59,9 @@ export class Batcher {
     this.trainIdx = ds.records.flatMap((r, i) => (r.split === "train" ? [i] : []));
     if (this.trainIdx.length === 0) this.trainIdx = ds.records.map((_, i) => i);
     this.stepsPerEpoch = Math.max(1, Math.floor(this.trainIdx.length / this.imagesPerBatch));
+    const hard = opts.hardWrong ?? 0;
+    if (!(hard >= 0 && hard <= 1)) throw new Error(`hardWrong is a share of rows in [0, 1], not ${hard}.`);
+    if (hard > 0) this.nearest = nearestClassRecords(ds, this.trainIdx, opts.hardWrongNeighbours);
   }
 
   /** distinct images per batch: half the rows with pairs */
@@ -91,10 +102,16 @@ export class Batcher {
       // the second row of a pair repeats the first one's caption
       if (!pairs || i % 2 === 0) cap = rec.embeddingOffset + rng.int(rec.captions.length);
       right.set(emb.subarray(cap * d, (cap + 1) * d), i * d);
-      // a caption of another class (falls back to any other record when there is one class only)
+      // a caption of another class (falls back to any other record when there is one class only); with
+      // hardWrong, of a class near in meaning (draws only made when it is on, so other runs' batches stay as they were)
       let other = this.trainIdx[rng.int(n)];
       for (let t = 0; t < 20 && this.ds.records[other].class === rec.class; t++)
         other = this.trainIdx[rng.int(n)];
+      const near = this.nearest?.get(rec.class);
+      if (near?.length && rng.next() < (this.opts.hardWrong ?? 0)) {
+        const cls = near[rng.int(near.length)];
+        other = cls[rng.int(cls.length)];
+      }
       const o = this.ds.records[other];
       const wcap = o.embeddingOffset + rng.int(o.captions.length);
       wrong.set(emb.subarray(wcap * d, (wcap + 1) * d), i * d);
@@ -116,5 +133,6 @@ export function batcherFor(ds: LoadedDataset, config: GanConfig, imageSize: 64 |
     zDim: config.zDim,
     cDim: config.cDim,
     pairs: (config.train.modeSeekWeight ?? 0) > 0,
+    hardWrong: config.train.hardWrong ?? 0,
   });
 }

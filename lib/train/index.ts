@@ -6,6 +6,7 @@ export * from "./checkpoint-writer";
 export * from "./data-parallel";
 export * from "./diff-augment";
 export * from "./ema";
+export * from "./hard-negatives";
 export * from "./progress-bar";
 export * from "./run-folder";
 export * from "./sample-grid";

@@ -1,0 +1,65 @@
+/**
+ * Hard "wrong" captions for the matching-aware discriminator. A caption of a random other class usually differs
+ * in colour or kind ("a flat green deciduous tree" against "a yellow grinning face"), so D can tell a mismatch by
+ * colour alone, and G learns colour alone: after 24,000 steps the emoji model drew a tree as a green square and the
+ * flag of Japan as red and green stripes. Captions of the classes nearest in meaning ("evergreen tree",
+ * "seedling", "four leaf clover"; "flag: South Korea") differ in shape, so D must look at shape, and so must G.
+ */
+import type { LoadedDataset } from "../data";
+
+/** how many nearest classes a hard wrong caption is drawn from */
+export const HARD_WRONG_NEIGHBOURS = 16;
+
+/**
+ * For each class among `records` (record indices), its `k` nearest other classes by the cosine similarity of the
+ * classes' mean caption embeddings, nearest first, as lists of record indices (one list per neighbour class).
+ */
+export function nearestClassRecords(
+  ds: LoadedDataset,
+  records: readonly number[],
+  k = HARD_WRONG_NEIGHBOURS,
+): Map<string, number[][]> {
+  const emb = ds.embeddings;
+  const d = ds.manifest.textEncoder?.dim ?? 0;
+  if (!emb || d === 0) throw new Error(`Dataset ${ds.dir} has no caption embeddings.`);
+  const byClass = new Map<string, number[]>();
+  for (const i of records) {
+    const c = ds.records[i].class;
+    byClass.set(c, [...(byClass.get(c) ?? []), i]);
+  }
+  const classes = [...byClass.keys()];
+  const means = classes.map((c) => {
+    const m = new Float64Array(d);
+    for (const i of byClass.get(c) as number[]) {
+      const r = ds.records[i];
+      for (let j = 0; j < r.captions.length; j++) {
+        const off = (r.embeddingOffset + j) * d;
+        for (let t = 0; t < d; t++) m[t] += emb[off + t];
+      }
+    }
+    let norm = 0;
+    for (let t = 0; t < d; t++) norm += m[t] * m[t];
+    norm = Math.sqrt(norm) || 1;
+    return Float32Array.from(m, (v) => v / norm);
+  });
+  const out = new Map<string, number[][]>();
+  const sims = new Float32Array(classes.length);
+  classes.forEach((c, a) => {
+    for (let b = 0; b < classes.length; b++) {
+      let s = 0;
+      const x = means[a];
+      const y = means[b];
+      for (let t = 0; t < d; t++) s += x[t] * y[t];
+      sims[b] = b === a ? -Infinity : s;
+    }
+    const order = Array.from(classes.keys())
+      .filter((b) => b !== a)
+      .sort((p, q) => sims[q] - sims[p] || (classes[p] < classes[q] ? -1 : 1))
+      .slice(0, k);
+    out.set(
+      c,
+      order.map((b) => byClass.get(classes[b]) as number[]),
+    );
+  });
+  return out;
+}
