@@ -40,7 +40,10 @@ type ConfigOptions = Pick<
   "runDir" | "datasetDir" | "preset" | "config" | "trainSettings" | "stage1"
 >;
 
-/** The Stage-I checkpoint `stage1` names, checked to fit under a Stage-II of `config` (same Stage-I architecture). */
+/**
+ * The checkpoint `stage1` names (a Stage-I one, or a Stage-II one for its Stage-I), checked to fit under a Stage-II of
+ * `config` (same Stage-I architecture).
+ */
 async function stage1For(
   stage1: string,
   config: GanConfig | null,
@@ -48,8 +51,6 @@ async function stage1For(
 ): Promise<{ dir: string; config: GanConfig }> {
   const dir = await resolveCheckpointDir(stage1);
   const s1 = (await readCheckpointState(dir)).config;
-  if (s1.stage !== 1)
-    throw new TrainConfigError(`${stage1} is a Stage-II checkpoint: pass a Stage-I one as stage1.`);
   if (config) {
     const fits =
       s1.zDim === config.zDim &&
