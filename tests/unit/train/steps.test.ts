@@ -129,7 +129,7 @@ describe("D and G steps", () => {
     expect("recon" in plain.losses).toBe(false);
     tf.dispose([...plain.grads.values()]);
 
-    const on = make(20);
+    const on = make(5);
     const first = gGrads(on.m, x);
     const { g, gAdv, kl, recon } = first.losses;
     tf.dispose([...first.grads.values()]);
