@@ -9,6 +9,7 @@ import path from "node:path";
 import { readManifest } from "@/lib/data";
 import { readCheckpointState, resolveCheckpointDir } from "@/lib/gan";
 import { findShippedVersions, type ModelVersionManifest, writeModelVersionFolder } from "@/lib/serve";
+import { HARD_WRONG_NEIGHBOURS } from "@/lib/train";
 import { parseCli } from "./lib/cli";
 
 const USAGE = "usage: npm run model:ship -- --checkpoint DIR --name NAME [--dataset DIR] [--card-notes FILE]";
@@ -99,8 +100,22 @@ for (const f of await fs.readdir(dsDir)) {
 const notes = values["card-notes"] ? await fs.readFile(values["card-notes"], "utf8") : "";
 const c = state.config;
 const epochs = (steps: number, batch: number) => ((steps * batch) / dataset.splits.train).toFixed(1);
-const trainRow = (cfg: typeof c, step: number) =>
-  `${step} steps at batch ${cfg.train.batchSize} (${epochs(step, cfg.train.batchSize)} epochs), Adam lr ${cfg.train.lrG} β (${cfg.train.beta1}, ${cfg.train.beta2}), KL weight ${cfg.train.klWeight}${cfg.train.reconWeight > 0 ? `, rebuild (L1) weight ${cfg.train.reconWeight}` : ""}${cfg.train.layoutWeight > 0 ? `, layout (L1) weight ${cfg.train.layoutWeight}` : ""}${cfg.train.contentWeight > 0 ? `, content (L1 to the caption's real image at ${64 / cfg.train.contentPool} px) weight ${cfg.train.contentWeight}` : ""}${cfg.train.hardWrong > 0 ? `, ${Math.round(cfg.train.hardWrong * 100)}% of wrong captions from the 16 nearest classes` : ""}${cfg.train.emaDecay > 0 ? `; served weights: moving average of the generator (EMA decay ${cfg.train.emaDecay})` : ""}`;
+/** how a generator was trained: steps and optimiser, then each extra loss term the run had on */
+const trainRow = (cfg: typeof c, step: number) => {
+  const t = cfg.train;
+  const parts = [
+    `${step} steps at batch ${t.batchSize} (${epochs(step, t.batchSize)} epochs), Adam lr ${t.lrG} β (${t.beta1}, ${t.beta2}), KL weight ${t.klWeight}`,
+    t.reconWeight > 0 && `rebuild (L1) weight ${t.reconWeight}`,
+    t.layoutWeight > 0 && `layout (L1) weight ${t.layoutWeight}`,
+    t.contentWeight > 0 &&
+      `content (L1 to the caption's real image at ${64 / t.contentPool} px) weight ${t.contentWeight}`,
+    t.hardWrong > 0 &&
+      `${Math.round(t.hardWrong * 100)}% of wrong captions from the ${HARD_WRONG_NEIGHBOURS} nearest classes`,
+  ];
+  const served =
+    t.emaDecay > 0 ? `; served weights: moving average of the generator (EMA decay ${t.emaDecay})` : "";
+  return parts.filter(Boolean).join(", ") + served;
+};
 const stage1Arch = `[z ${c.zDim}; c ${c.cDim}] → FC → 4×4×${c.g1.ngf * 8} → 4 × (nearest 2× + 3×3 conv + BN + ReLU) → 3×3 conv → tanh`;
 // table rows: what the generators are (above the data rows) and how they were trained (below them)
 const archRows: [string, string][] = [];

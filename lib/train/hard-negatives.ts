@@ -25,7 +25,9 @@ export function nearestClassRecords(
   const byClass = new Map<string, number[]>();
   for (const i of records) {
     const c = ds.records[i].class;
-    byClass.set(c, [...(byClass.get(c) ?? []), i]);
+    const list = byClass.get(c);
+    if (list) list.push(i);
+    else byClass.set(c, [i]);
   }
   const classes = [...byClass.keys()];
   const means = classes.map((c) => {
@@ -42,19 +44,21 @@ export function nearestClassRecords(
     norm = Math.sqrt(norm) || 1;
     return Float32Array.from(m, (v) => v / norm);
   });
-  const out = new Map<string, number[][]>();
-  const sims = new Float32Array(classes.length);
-  classes.forEach((c, a) => {
-    for (let b = 0; b < classes.length; b++) {
+  // cosine similarities, each pair computed once
+  const n = classes.length;
+  const sims = new Float32Array(n * n);
+  for (let a = 0; a < n; a++)
+    for (let b = a + 1; b < n; b++) {
       let s = 0;
-      const x = means[a];
-      const y = means[b];
-      for (let t = 0; t < d; t++) s += x[t] * y[t];
-      sims[b] = b === a ? -Infinity : s;
+      for (let t = 0; t < d; t++) s += means[a][t] * means[b][t];
+      sims[a * n + b] = s;
+      sims[b * n + a] = s;
     }
+  const out = new Map<string, number[][]>();
+  classes.forEach((c, a) => {
     const order = Array.from(classes.keys())
       .filter((b) => b !== a)
-      .sort((p, q) => sims[q] - sims[p] || (classes[p] < classes[q] ? -1 : 1))
+      .sort((p, q) => sims[a * n + q] - sims[a * n + p] || (classes[p] < classes[q] ? -1 : 1))
       .slice(0, k);
     out.set(
       c,

@@ -29,6 +29,8 @@ export class TrainConfigError extends Error {
 export interface RunConfig {
   config: GanConfig;
   ds: LoadedDataset;
+  /** the dataset's text encoder (a run needs one) */
+  textEncoderId: string;
   /** Stage-II: the frozen Stage-I checkpoint (null for Stage-I runs) */
   stage1Dir: string | null;
   /** a Stage-II resume onto another Stage-I than its checkpoint was trained on */
@@ -119,7 +121,7 @@ export async function resolveRunConfig(
     throw new TrainConfigError(
       `Cannot resume ${opts.runDir}: it was trained on dataset ${saved.datasetHash}, ${opts.datasetDir} is ${ds.manifest.hash}.`,
     );
-  return { config, ds, stage1Dir, stage1Swapped };
+  return { config, ds, textEncoderId: ds.manifest.textEncoder.id, stage1Dir, stage1Swapped };
 }
 
 /** Copy a Stage-I checkpoint's generator (weights and running statistics) into `model`'s G1. */

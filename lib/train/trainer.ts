@@ -121,7 +121,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const saved: CheckpointState | null = resumePoint?.state ?? null;
 
   // ── config: requested (preset/config) vs saved; the architecture must match on resume
-  const { config, ds, stage1Dir, stage1Swapped } = await resolveRunConfig(opts, saved);
+  const { config, ds, textEncoderId, stage1Dir, stage1Swapped } = await resolveRunConfig(opts, saved);
   const maxSteps = opts.maxSteps ?? config.train.maxSteps;
   const shards = opts.workers ?? 1;
   if ((config.train.modeSeekWeight ?? 0) > 0 && config.train.batchSize % (2 * shards) !== 0)
@@ -158,24 +158,21 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       step = saved.step;
       await run.truncateProgressAfter(step);
       log(`[ganvas] resuming ${opts.runDir} at step ${step}`);
+      /** a message in the log and a warning event on the run */
+      const warn = async (message: string) => {
+        log(`[ganvas] warning: ${message}`);
+        const e: ProgressEvent = { type: "warning", step, message, time: now() };
+        await run.appendEvent(e);
+        opts.onEvent?.(e);
+      };
       if (stage1Swapped && stage1Dir) {
         // a Stage-II run continued on another (retrained) Stage-I: G2 and D2 go on, the frozen Stage-I is new
         await loadStage1Weights(model, stage1Dir);
         const info = await run.readRun();
         if (info) await run.writeRun({ ...info, stage1Checkpoint: stage1Dir });
-        const message = `Stage-I replaced from step ${step}: ${stage1Dir} (was ${saved.stage1Checkpoint})`;
-        log(`[ganvas] ${message}`);
-        const e: ProgressEvent = { type: "warning", step, message, time: now() };
-        await run.appendEvent(e);
-        opts.onEvent?.(e);
+        await warn(`Stage-I replaced from step ${step}: ${stage1Dir} (was ${saved.stage1Checkpoint})`);
       }
-      if (resumePoint.skipped.length) {
-        const message = await setAsideCorrupt(run, resumePoint);
-        log(`[ganvas] warning: ${message}`);
-        const e: ProgressEvent = { type: "warning", step, message, time: now() };
-        await run.appendEvent(e);
-        opts.onEvent?.(e);
-      }
+      if (resumePoint.skipped.length) await warn(await setAsideCorrupt(run, resumePoint));
     } else {
       if (stage1Dir) await loadStage1Weights(model, stage1Dir);
       await run.init();
@@ -185,7 +182,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         config,
         datasetDir: path.resolve(opts.datasetDir),
         datasetHash: ds.manifest.hash,
-        textEncoderId: ds.manifest.textEncoder?.id ?? "",
+        textEncoderId,
         createdAt: now(),
         stage1Checkpoint: stage1Dir,
       });
@@ -216,7 +213,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
             rng: { seed: config.train.seed, counter: step },
             datasetHash: ds.manifest.hash,
             datasetDir: path.resolve(opts.datasetDir),
-            textEncoderId: ds.manifest.textEncoder?.id ?? "",
+            textEncoderId,
             stage1Checkpoint: stage1Dir,
             lr: { g: opt.g.lr, d: opt.d.lr },
             time: now(),
