@@ -15,6 +15,7 @@ const only = process.argv.slice(2); // e.g. `npm test -- unit`
 let passed = 0;
 let failed = 0;
 const summary = [];
+const failures = []; // "suite › file › test: first line of the error", printed again at the end (CI shows the tail)
 
 function sh(cmd, args, extraEnv = {}) {
   console.log(`\n▶ ${cmd} ${args.join(" ")}`);
@@ -30,15 +31,58 @@ function check(name, cmd, args) {
   return r.ok;
 }
 
-function suite(name, cmd, args, reportFile, count) {
+// the first line of an error message, without terminal colours, at most 300 characters
+const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+const firstLine = (msg) =>
+  String(msg ?? "")
+    .replace(COLOUR, "")
+    .split("\n")
+    .find((l) => l.trim())
+    ?.trim()
+    .slice(0, 300) ?? "";
+
+function vitestFailures(j) {
+  const out = [];
+  for (const file of j.testResults ?? []) {
+    const rel = path.relative(root, file.name);
+    const bad = (file.assertionResults ?? []).filter((a) => a.status === "failed");
+    for (const a of bad) out.push(`${rel} › ${a.fullName ?? a.title}: ${firstLine(a.failureMessages?.[0])}`);
+    if (!bad.length && file.status === "failed") out.push(`${rel}: ${firstLine(file.message)}`);
+  }
+  return out;
+}
+
+function playwrightFailures(j) {
+  const out = [];
+  const walk = (s, titles) => {
+    for (const spec of s.specs ?? [])
+      for (const t of spec.tests ?? [])
+        if (t.status === "unexpected" || t.status === "skipped") {
+          const res = t.results?.at(-1);
+          out.push(
+            `${spec.file} › ${[...titles, spec.title].join(" › ")}: ${t.status} ${firstLine(res?.error?.message)}`,
+          );
+        }
+    for (const c of s.suites ?? [])
+      walk(c, s.title && !s.title.endsWith(".ts") ? [...titles, s.title] : titles);
+  };
+  for (const s of j.suites ?? []) walk(s, []);
+  for (const e of j.errors ?? []) out.push(`error: ${firstLine(e.message)}`);
+  return out;
+}
+
+function suite(name, cmd, args, reportFile, count, listFailures) {
   fs.rmSync(reportFile, { force: true });
   const r = sh(cmd, args);
   let p = 0;
   let f = 0;
   try {
-    ({ p, f } = count(JSON.parse(fs.readFileSync(reportFile, "utf8"))));
+    const report = JSON.parse(fs.readFileSync(reportFile, "utf8"));
+    ({ p, f } = count(report));
+    for (const line of listFailures(report)) failures.push(`${name} › ${line}`);
   } catch {
     f = 1; // the runner died before writing its report
+    failures.push(`${name}: the runner wrote no report (${reportFile}); see its output above`);
   }
   if (!r.ok && f === 0) f = 1; // a non-zero exit always counts as a failure
   passed += p;
@@ -78,19 +122,28 @@ if (want("unit"))
       p: j.numPassedTests,
       f: j.numFailedTests + (j.numTotalTestSuites && !j.success && !j.numFailedTests ? 1 : 0),
     }),
+    vitestFailures,
   );
 if (want("e2e")) {
   if (!ensureChromium()) {
     failed++;
     summary.push("✗ e2e: chromium is not installed");
   } else if (check("build (next build)", "npx", ["next", "build"])) {
-    suite("e2e (playwright)", "npx", ["playwright", "test"], "test-results/e2e.json", (j) => {
-      const s = j.stats;
-      return { p: s.expected + s.flaky, f: s.unexpected + (s.skipped ?? 0) };
-    });
+    suite(
+      "e2e (playwright)",
+      "npx",
+      ["playwright", "test"],
+      "test-results/e2e.json",
+      (j) => {
+        const s = j.stats;
+        return { p: s.expected + s.flaky, f: s.unexpected + (s.skipped ?? 0) };
+      },
+      playwrightFailures,
+    );
   }
 }
 
+if (failures.length) console.log(`\nFailed:\n${failures.map((l) => `  ✗ ${l}`).join("\n")}`);
 console.log(`\n${summary.join("\n")}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
