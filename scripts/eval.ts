@@ -131,6 +131,7 @@ for (let rep = 0; rep < repeats; rep++) {
     const m = r.metrics;
     console.error(
       `  seed ${runSeed} ${split}: R-precision real ${pct(m.real.rPrecision)} / generated ${pct(m.generated?.rPrecision)} / shuffled ${pct(m.shuffled?.rPrecision)}; ` +
+        `near-class real ${pct(m.real.rPrecisionNear)} / generated ${pct(m.generated?.rPrecisionNear)} / shuffled ${pct(m.shuffled?.rPrecisionNear)}; ` +
         `Fréchet real ${m.real.frechet?.toFixed(3)} / generated ${m.generated?.frechet?.toFixed(3)}; ` +
         `IS-like real ${m.real.inceptionLike?.toFixed(2)} / generated ${m.generated?.inceptionLike?.toFixed(2)}; ` +
         `seed diversity ${m.generated?.seedDiversity?.toFixed(3)}`,

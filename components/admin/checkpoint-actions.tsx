@@ -82,8 +82,11 @@ export function CheckpointEval({
           className="rounded-md bg-zinc-100 px-2 py-0.5 font-mono dark:bg-zinc-800"
         >
           {name} R-precision {pct(m.generated.rPrecision)} (real {pct(m.real.rPrecision)}, chance{" "}
-          {pct(m.chance)}) · Fréchet {m.generated.frechet?.toFixed(0) ?? "—"} (real{" "}
-          {m.real.frechet?.toFixed(0) ?? "—"}) · IS-like {m.generated.inceptionLike?.toFixed(1) ?? "—"}
+          {pct(m.chance)})
+          {m.generated.rPrecisionNear != null &&
+            ` · near classes ${pct(m.generated.rPrecisionNear)} (real ${m.real.rPrecisionNear != null ? pct(m.real.rPrecisionNear) : "—"})`}{" "}
+          · Fréchet {m.generated.frechet?.toFixed(0) ?? "—"} (real {m.real.frechet?.toFixed(0) ?? "—"}) ·
+          IS-like {m.generated.inceptionLike?.toFixed(1) ?? "—"}
           {m.generated.seedDiversity != null && ` · seed diversity ${m.generated.seedDiversity.toFixed(2)}`}
         </span>
       )}

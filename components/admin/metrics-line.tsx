@@ -3,9 +3,10 @@ import { truncationLabel } from "@/lib/generate-events";
 
 interface Figures {
   chance: number;
-  real: { rPrecision: number; frechet: number | null };
+  real: { rPrecision: number; rPrecisionNear?: number | null; frechet: number | null };
   generated: {
     rPrecision: number;
+    rPrecisionNear?: number | null;
     frechet: number | null;
     inceptionLike: number | null;
     seedDiversity?: number | null;
@@ -36,6 +37,8 @@ export function MetricsLine({
         <span key={split} className="rounded-md bg-zinc-100 px-2 py-0.5 font-mono dark:bg-zinc-800">
           {split}: R-precision {pct(m.generated.rPrecision)} of real {pct(m.real.rPrecision)} (chance{" "}
           {pct(m.chance)})
+          {m.generated.rPrecisionNear != null &&
+            ` · near classes ${pct(m.generated.rPrecisionNear)} of ${m.real.rPrecisionNear != null ? pct(m.real.rPrecisionNear) : "—"}`}
           {m.generated.frechet != null &&
             ` · Fréchet ${m.generated.frechet.toFixed(0)} (real ${m.real.frechet?.toFixed(0) ?? "—"})`}
           {m.generated.seedDiversity != null && ` · seed diversity ${m.generated.seedDiversity.toFixed(2)}`}

@@ -14,6 +14,7 @@ export {
 } from "./import-dataset";
 export { DatasetImportError, IMPORT_ERROR_CODES, type ImportErrorCode } from "./import-error";
 export { DEFAULT_IMPORT_LIMITS, type ImportLimits } from "./import-limits";
+export { nearestClassRecords } from "./nearest-classes";
 export { type PickleValue, readPickle } from "./python-pickle";
 export { assignSplits, DEFAULT_SPLIT_OPTIONS, type SplitOptions } from "./splits";
 export * from "./synthetic-shapes";

@@ -1,5 +1,6 @@
 /** The JSON report of `npm run eval` and its Markdown rendering. */
 import type { ConditionMetrics, SplitMetrics } from "./evaluate-split";
+import { NEAR_CLASSES } from "./split-plan";
 import type { MeanSd, RunSummary } from "./summarise-runs";
 
 export interface EvalReport {
@@ -37,21 +38,21 @@ const pct = (x: number | null | undefined) =>
 const num = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? "—" : x.toFixed(d));
 
 function row(label: string, m: ConditionMetrics | null): string {
-  if (!m) return `| ${label} | — | — | — | — | — |`;
-  return `| ${label} | ${pct(m.rPrecision)} | ${num(m.frechet, 3)} | ${num(m.inceptionLike)} | ${pct(m.classAccuracy)} | ${num(m.seedDiversity, 3)} |`;
+  if (!m) return `| ${label} | — | — | — | — | — | — |`;
+  return `| ${label} | ${pct(m.rPrecision)} | ${pct(m.rPrecisionNear)} | ${num(m.frechet, 3)} | ${num(m.inceptionLike)} | ${pct(m.classAccuracy)} | ${num(m.seedDiversity, 3)} |`;
 }
 
 const ms = (x: MeanSd | undefined, f: (v: number | null) => string) =>
   x ? `${f(x.mean)} ± ${f(x.sd)}` : "—";
 
 function summaryRow(label: string, s: RunSummary[string][keyof RunSummary[string]]): string {
-  if (!s) return `| ${label} | — | — | — | — | — |`;
-  return `| ${label} | ${ms(s.rPrecision, pct)} | ${ms(s.frechet, (v) => num(v, 3))} | ${ms(s.inceptionLike, num)} | ${ms(s.classAccuracy, pct)} | ${ms(s.seedDiversity, (v) => num(v, 3))} |`;
+  if (!s) return `| ${label} | — | — | — | — | — | — |`;
+  return `| ${label} | ${ms(s.rPrecision, pct)} | ${ms(s.rPrecisionNear, pct)} | ${ms(s.frechet, (v) => num(v, 3))} | ${ms(s.inceptionLike, num)} | ${ms(s.classAccuracy, pct)} | ${ms(s.seedDiversity, (v) => num(v, 3))} |`;
 }
 
 const TABLE_HEAD =
-  "| images | R-precision ↑ | Fréchet distance ↓ | Inception-like ↑ | class accuracy ↑ | seed diversity ↑ |";
-const TABLE_RULE = "| --- | --- | --- | --- | --- | --- |";
+  "| images | R-precision ↑ | near-class R-precision ↑ | Fréchet distance ↓ | Inception-like ↑ | class accuracy ↑ | seed diversity ↑ |";
+const TABLE_RULE = "| --- | --- | --- | --- | --- | --- | --- |";
 
 export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): string {
   const perImage = r.captionsPerImage ?? 1;
@@ -69,7 +70,7 @@ export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): strin
     lines.push(
       `## ${split} split${m.classesKnown ? "" : " (classes never seen in training)"}`,
       "",
-      `${m.items} captions (${perImage === 1 ? "one per image" : `${perImage} per image, on ${m.items / perImage} images`}), Fréchet reference: ${m.referenceImages} other real images of the split; R-precision: true caption among ${m.mismatched + 1} (chance ${pct(m.chance)}).`,
+      `${m.items} captions (${perImage === 1 ? "one per image" : `${perImage} per image, on ${m.items / perImage} images`}), Fréchet reference: ${m.referenceImages} other real images of the split; R-precision: true caption among ${m.mismatched + 1} (chance ${pct(m.chance)})${m.nearClasses ? `; near-class R-precision: among ${m.nearClasses + 1} (chance ${pct(m.nearChance)})` : ""}.`,
       "",
       TABLE_HEAD,
       TABLE_RULE,
@@ -96,6 +97,7 @@ export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): strin
     "",
     "- All numbers come from Ganvas's own evaluation networks trained on this dataset (not Inception-v3): compare them only with numbers from the same eval-net version.",
     "- R-precision: the generated image's embedding must rank its own caption first among the true one and mismatched captions of other classes (AttnGAN protocol).",
+    `- Near-class R-precision: the same ranking, against one caption of each of the ${NEAR_CLASSES} classes of the split nearest to the caption's class in meaning (mean caption embeddings: "cat face" against "tiger face", "dog face"...). Random classes mostly differ in colour or kind; near classes differ in shape, so this is the figure that says whether the picture shows the object.`,
     "- Fréchet distance: FID's formula on the eval encoder's pooled features, against real images of the same split that are not the captions' own images; the real row is two disjoint real samples, so it shows the small-sample floor of the distance.",
     "- Inception-like score: exp(E KL(p(y|x) ‖ p(y))) with the eval classifier over the train+val classes. On the class-disjoint test split those classes are not the images' own: there it only says how confidently and diversely images fall into known classes; compare it with the real row.",
     "- Seed diversity: each caption is generated twice with different noise; the cosine distance between the two images' eval embeddings over the distance between images of different captions. 0: the noise is ignored (every seed gives the same picture); 1: a new seed changes the picture as much as a new caption.",

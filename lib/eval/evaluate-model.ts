@@ -221,17 +221,25 @@ export interface EvalSummary {
     {
       items: number;
       chance: number;
+      /** near-class R-precision's chance; absent in summaries recorded before it existed */
+      nearChance?: number | null;
       classesKnown: boolean;
-      real: { rPrecision: number; frechet: number | null; inceptionLike: number | null };
+      real: {
+        rPrecision: number;
+        rPrecisionNear?: number | null;
+        frechet: number | null;
+        inceptionLike: number | null;
+      };
       generated: {
         rPrecision: number;
+        rPrecisionNear?: number | null;
         frechet: number | null;
         inceptionLike: number | null;
         classAccuracy: number | null;
         /** absent in summaries recorded before seed diversity was measured */
         seedDiversity?: number | null;
       };
-      shuffled: { rPrecision: number } | null;
+      shuffled: { rPrecision: number; rPrecisionNear?: number | null } | null;
     }
   >;
 }
@@ -246,16 +254,25 @@ export function summariseEval(
     splits[name] = {
       items: m.items,
       chance: m.chance,
+      nearChance: m.nearChance ?? null,
       classesKnown: m.classesKnown,
-      real: { rPrecision: m.real.rPrecision, frechet: m.real.frechet, inceptionLike: m.real.inceptionLike },
+      real: {
+        rPrecision: m.real.rPrecision,
+        rPrecisionNear: m.real.rPrecisionNear ?? null,
+        frechet: m.real.frechet,
+        inceptionLike: m.real.inceptionLike,
+      },
       generated: {
         rPrecision: m.generated.rPrecision,
+        rPrecisionNear: m.generated.rPrecisionNear ?? null,
         frechet: m.generated.frechet,
         inceptionLike: m.generated.inceptionLike,
         classAccuracy: m.generated.classAccuracy,
         seedDiversity: m.generated.seedDiversity ?? null,
       },
-      shuffled: m.shuffled ? { rPrecision: m.shuffled.rPrecision } : null,
+      shuffled: m.shuffled
+        ? { rPrecision: m.shuffled.rPrecision, rPrecisionNear: m.shuffled.rPrecisionNear ?? null }
+        : null,
     };
   }
   return { evaluatedAt: new Date().toISOString(), ...info, splits };

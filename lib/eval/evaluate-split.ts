@@ -18,6 +18,11 @@ export interface ConditionMetrics {
   count: number;
   /** top-1 of the true caption among 1 + k, in [0, 1] */
   rPrecision: number;
+  /**
+   * top-1 of the true caption against one caption of each of the nearest classes (split-plan.ts); null when the
+   * split has one class; absent in metrics recorded before it existed
+   */
+  rPrecisionNear?: number | null;
   /** against the split's reference real images; null for the floor (same images as "generated") */
   frechet: number | null;
   /** exp(E KL(p(y|x) ‖ p(y))) over the classifier's train+val classes; null for the floor */
@@ -37,6 +42,9 @@ export interface SplitMetrics {
   referenceImages: number;
   mismatched: number;
   chance: number;
+  /** near-class R-precision: how many near classes' captions each true caption is ranked against, and chance */
+  nearClasses?: number;
+  nearChance?: number | null;
   /** whether the classifier was trained on this split's classes (false for the class-disjoint test split) */
   classesKnown: boolean;
   real: ConditionMetrics;
@@ -61,27 +69,35 @@ function gather(images: Uint8Array, records: number[]): Uint8Array {
   return out;
 }
 
+interface TrialTexts {
+  text: Float32Array;
+  trials: RPrecisionTrial[];
+  nearTrials: RPrecisionTrial[];
+}
+
 /** Text embeddings of every caption row the trials use, with the trials re-indexed into them. */
-function trialTexts(ctx: SplitContext): { text: Float32Array; trials: RPrecisionTrial[] } {
+function trialTexts(ctx: SplitContext): TrialTexts {
   const emb = ctx.dataset.embeddings;
   const T = ctx.dataset.manifest.textEncoder?.dim;
   if (!emb || !T) throw new Error("the dataset has no caption embeddings");
   const local = new Map<number, number>();
-  for (const t of ctx.plan.trials)
+  for (const t of [...ctx.plan.trials, ...ctx.plan.nearTrials])
     for (const row of t.candidates) if (!local.has(row)) local.set(row, local.size);
   const sentences = new Float32Array(local.size * T);
   for (const [row, j] of local) sentences.set(emb.subarray(row * T, (row + 1) * T), j * T);
-  const trials = ctx.plan.trials.map((t) => ({
-    image: t.image,
-    candidates: t.candidates.map((r) => local.get(r) as number),
-  }));
-  return { text: encodeTexts(ctx.nets, sentences), trials };
+  const reindex = (ts: RPrecisionTrial[]) =>
+    ts.map((t) => ({ image: t.image, candidates: t.candidates.map((r) => local.get(r) as number) }));
+  return {
+    text: encodeTexts(ctx.nets, sentences),
+    trials: reindex(ctx.plan.trials),
+    nearTrials: reindex(ctx.plan.nearTrials),
+  };
 }
 
 function conditionMetrics(
   ctx: SplitContext,
   images64: Uint8Array,
-  texts: { text: Float32Array; trials: RPrecisionTrial[] },
+  texts: TrialTexts,
   permutation?: number[],
   secondDraw?: Uint8Array,
 ): ConditionMetrics {
@@ -90,10 +106,21 @@ function conditionMetrics(
   const diversity = secondDraw
     ? seedDiversity(enc.embeddings, encodeImages(ctx.nets, secondDraw).embeddings, E).ratio
     : null;
-  const trials = permutation ? texts.trials.map((t, i) => ({ ...t, image: permutation[i] })) : texts.trials;
-  const rp = rPrecision(enc.embeddings, texts.text, E, trials).rPrecision;
+  const permute = (ts: RPrecisionTrial[]) =>
+    permutation ? ts.map((t) => ({ ...t, image: permutation[t.image] })) : ts;
+  const rp = rPrecision(enc.embeddings, texts.text, E, permute(texts.trials)).rPrecision;
+  const rpNear = texts.nearTrials.length
+    ? rPrecision(enc.embeddings, texts.text, E, permute(texts.nearTrials)).rPrecision
+    : null;
   if (permutation)
-    return { count: enc.count, rPrecision: rp, frechet: null, inceptionLike: null, classAccuracy: null };
+    return {
+      count: enc.count,
+      rPrecision: rp,
+      rPrecisionNear: rpNear,
+      frechet: null,
+      inceptionLike: null,
+      classAccuracy: null,
+    };
   const images = ctx.dataset.images[64] as Uint8Array;
   ctx.referenceFit ??= gaussianFit(
     encodeImages(ctx.nets, gather(images, ctx.plan.reference)).features,
@@ -117,6 +144,7 @@ function conditionMetrics(
   return {
     count: enc.count,
     rPrecision: rp,
+    rPrecisionNear: rpNear,
     frechet,
     inceptionLike: inceptionScore(probs.subarray(0, first * K), K).mean,
     classAccuracy: known ? correct / ctx.plan.items.length : null,
@@ -156,6 +184,8 @@ export function evaluateSplit(
     referenceImages: plan.reference.length,
     mismatched: plan.trials[0].candidates.length - 1,
     chance: 1 / plan.trials[0].candidates.length,
+    nearClasses: (plan.nearTrials[0]?.candidates.length ?? 1) - 1,
+    nearChance: plan.nearTrials.length ? 1 / plan.nearTrials[0].candidates.length : null,
     classesKnown: plan.items.every((it) => classes.has(it.cls)),
     real,
     generated: generated64 ? conditionMetrics(ctx, generated64, texts, undefined, secondDraw) : null,

@@ -47,7 +47,13 @@ export { type InceptionScore, inceptionScore, softmaxRows } from "./inception-sc
 export { classLoss, sameClassMask, sentenceMatchingLoss } from "./matching-loss";
 export { makeRPrecisionTrials, type RPrecisionResult, type RPrecisionTrial, rPrecision } from "./r-precision";
 export { type SeedDiversity, seedDiversity } from "./seed-diversity";
-export { classAvoidingPermutation, type PlanItem, planSplit, type SplitPlan } from "./split-plan";
+export {
+  classAvoidingPermutation,
+  NEAR_CLASSES,
+  type PlanItem,
+  planSplit,
+  type SplitPlan,
+} from "./split-plan";
 export { type MeanSd, meanSd, type RunSummary, summariseRuns } from "./summarise-runs";
 export { type SymmetricEigen, symmetricEigen, symmetricSqrt } from "./symmetric-eigen";
 export {

@@ -7,8 +7,12 @@
  * With `captionsPerImage` K > 1 each item image is scored with K of its captions (distinct while it has that many):
  * K times the R-precision trials on the same images, for less noise. Items then run round by round (every image's
  * first caption, then every image's second, ...), so neighbouring items are different images.
+ * Besides the AttnGAN trials (99 captions of random other classes, which colour and kind mostly settle) the plan
+ * holds near-class trials: the true caption against one caption of each of the NEAR_CLASSES classes of the split
+ * nearest to its class in meaning ("cat face" against "tiger face", "dog face", "grinning cat"...), which only the
+ * object's shape tells apart.
  */
-import type { LoadedDataset, Split } from "../data";
+import { type LoadedDataset, nearestClassRecords, type Split } from "../data";
 import { Rng } from "../random";
 import { makeRPrecisionTrials, type RPrecisionTrial } from "./r-precision";
 
@@ -30,8 +34,27 @@ export interface SplitPlan {
   reference: number[];
   /** R-precision trials over caption rows: trial i ranks image i against items[i].captionRow and k mismatched */
   trials: RPrecisionTrial[];
+  /**
+   * near-class trials: trial i ranks image i against items[i].captionRow and one caption of each of the split's
+   * classes nearest to its class (min(NEAR_CLASSES, classes − 1) of them); empty when the split has one class
+   */
+  nearTrials: RPrecisionTrial[];
   /** floor: image shuffle[i] is scored with trial i (a permutation with a different class wherever possible) */
   shuffle: number[];
+}
+
+/** how many nearest classes a caption is ranked against in the near-class R-precision */
+export const NEAR_CLASSES = 16;
+
+// neighbour lists depend on the dataset and split only, not on the seed: computed once per (dataset, split)
+const nearCache = new WeakMap<LoadedDataset, Map<Split, Map<string, number[][]>>>();
+
+function nearestInSplit(ds: LoadedDataset, split: Split, records: number[]): Map<string, number[][]> {
+  const bySplit = nearCache.get(ds) ?? new Map<Split, Map<string, number[][]>>();
+  nearCache.set(ds, bySplit);
+  const near = bySplit.get(split) ?? nearestClassRecords(ds, records, NEAR_CLASSES);
+  bySplit.set(split, near);
+  return near;
 }
 
 export function planSplit(
@@ -84,12 +107,31 @@ export function planSplit(
     pool,
     { k: opts.k ?? 99, seed },
   );
+  // its own random stream, so the random-class trials, shuffle and items stay those of plans made before it
+  const nearRng = new Rng(seed).fork(`near-${split}`);
+  const near = nearestInSplit(
+    ds,
+    split,
+    recs.map(({ i }) => i),
+  );
+  const nearTrials: RPrecisionTrial[] = [];
+  items.forEach((it, image) => {
+    const lists = near.get(it.cls) ?? [];
+    if (lists.length === 0) return;
+    const candidates = [it.captionRow];
+    for (const recsOfClass of lists) {
+      const r = ds.records[recsOfClass[nearRng.int(recsOfClass.length)]];
+      candidates.push(r.embeddingOffset + nearRng.int(r.captions.length));
+    }
+    nearTrials.push({ image, candidates });
+  });
   return {
     split,
     items,
     captionsPerImage: perImage,
     reference,
     trials,
+    nearTrials,
     shuffle: classAvoidingPermutation(
       items.map((it) => it.cls),
       rng,

@@ -12,11 +12,24 @@ export interface MeanSd {
 }
 
 type Condition = "real" | "generated" | "shuffled";
-type Metric = "rPrecision" | "frechet" | "inceptionLike" | "classAccuracy" | "seedDiversity";
+type Metric =
+  | "rPrecision"
+  | "rPrecisionNear"
+  | "frechet"
+  | "inceptionLike"
+  | "classAccuracy"
+  | "seedDiversity";
 export type RunSummary = Record<string, Partial<Record<Condition, Partial<Record<Metric, MeanSd>>>>>;
 
 const CONDITIONS: Condition[] = ["real", "generated", "shuffled"];
-const METRICS: Metric[] = ["rPrecision", "frechet", "inceptionLike", "classAccuracy", "seedDiversity"];
+const METRICS: Metric[] = [
+  "rPrecision",
+  "rPrecisionNear",
+  "frechet",
+  "inceptionLike",
+  "classAccuracy",
+  "seedDiversity",
+];
 
 export function meanSd(xs: number[]): MeanSd {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -6,10 +6,10 @@
  * one of the classes nearest in meaning, see hard-negatives.ts), plus z and ε noise. With `pairs` (the
  * mode-seeking term), rows 2k and 2k+1 share their image and caption and differ in noise (and wrong caption).
  */
-import type { LoadedDataset } from "../data";
+import { type LoadedDataset, nearestClassRecords } from "../data";
 import { type GanConfig, Rng } from "../gan";
 import { AUG_PER_IMAGE } from "./diff-augment";
-import { nearestClassRecords } from "./hard-negatives";
+import { HARD_WRONG_NEIGHBOURS } from "./hard-negatives";
 
 export interface Batch {
   size: number;
@@ -61,7 +61,12 @@ export class Batcher {
     this.stepsPerEpoch = Math.max(1, Math.floor(this.trainIdx.length / this.imagesPerBatch));
     const hard = opts.hardWrong ?? 0;
     if (!(hard >= 0 && hard <= 1)) throw new Error(`hardWrong is a share of rows in [0, 1], not ${hard}.`);
-    if (hard > 0) this.nearest = nearestClassRecords(ds, this.trainIdx, opts.hardWrongNeighbours);
+    if (hard > 0)
+      this.nearest = nearestClassRecords(
+        ds,
+        this.trainIdx,
+        opts.hardWrongNeighbours ?? HARD_WRONG_NEIGHBOURS,
+      );
   }
 
   /** distinct images per batch: half the rows with pairs */

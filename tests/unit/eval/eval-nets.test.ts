@@ -58,6 +58,16 @@ describe("eval networks on the synthetic shapes set", () => {
     expect(m.generated?.rPrecision).toBe(m.real.rPrecision);
     expect(m.generated?.frechet).toBeCloseTo(m.real.frechet as number, 6);
     expect(m.shuffled?.rPrecision).toBeLessThan(0.2);
+    // near classes: each true caption against one caption of each of the split's other classes (nearest first)
+    const valClasses = new Set(ds.records.filter((r) => r.split === "val").map((r) => r.class)).size;
+    expect(valClasses).toBeGreaterThan(2);
+    expect(m.nearClasses).toBe(valClasses - 1);
+    const chance = 1 / valClasses;
+    expect(m.nearChance).toBeCloseTo(chance, 10);
+    expect(m.generated?.rPrecisionNear).toBe(m.real.rPrecisionNear);
+    expect(m.real.rPrecisionNear).toBeGreaterThan(2 * chance);
+    // a shuffled image meets a caption of its own class among the near ones: below chance
+    expect(m.shuffled?.rPrecisionNear).toBeLessThan(chance);
   });
 
   it("with several captions per image, Fréchet and Inception-like see each image once: the K = 1 figures", () => {

@@ -2,8 +2,13 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type LoadedDataset, loadDataset, writeSyntheticShapesDataset } from "@/lib/data";
-import { type EvalReport, formatEvalReport, planSplit } from "@/lib/eval";
+import {
+  type LoadedDataset,
+  loadDataset,
+  nearestClassRecords,
+  writeSyntheticShapesDataset,
+} from "@/lib/data";
+import { type EvalReport, formatEvalReport, NEAR_CLASSES, planSplit } from "@/lib/eval";
 
 describe("planSplit", () => {
   let ds: LoadedDataset;
@@ -54,6 +59,32 @@ describe("planSplit", () => {
     expect(() => planSplit(ds, "train", { captionsPerImage: 0 })).toThrow(/whole number ≥ 1/);
   });
 
+  it("near-class trials rank the true caption against one caption of each of the split's nearest classes", () => {
+    const plan = planSplit(ds, "train", { n: 30, seed: 3, captionsPerImage: 2 });
+    const train = ds.records.flatMap((r, i) => (r.split === "train" ? [i] : []));
+    const classes = new Set(train.map((i) => ds.records[i].class));
+    const k = Math.min(NEAR_CLASSES, classes.size - 1);
+    const near = nearestClassRecords(ds, train, k);
+    const classOfRow = (row: number) =>
+      ds.records.find((r) => row >= r.embeddingOffset && row < r.embeddingOffset + r.captions.length)?.class;
+    expect(plan.nearTrials).toHaveLength(plan.items.length);
+    plan.nearTrials.forEach((t, i) => {
+      expect(t.image).toBe(i);
+      expect(t.candidates[0]).toBe(plan.items[i].captionRow);
+      expect(t.candidates).toHaveLength(k + 1);
+      // one caption of each near class, in nearness order, none of the item's own class
+      const want = (near.get(plan.items[i].cls) ?? []).map((recs) => ds.records[recs[0]].class);
+      expect(t.candidates.slice(1).map(classOfRow)).toEqual(want);
+      expect(want).not.toContain(plan.items[i].cls);
+    });
+    // deterministic by seed; other seeds draw other captions of the same classes
+    expect(planSplit(ds, "train", { n: 30, seed: 3, captionsPerImage: 2 }).nearTrials).toEqual(
+      plan.nearTrials,
+    );
+    const other = planSplit(ds, "train", { n: 30, seed: 9, captionsPerImage: 2 });
+    expect(other.nearTrials.map((t) => t.candidates)).not.toEqual(plan.nearTrials.map((t) => t.candidates));
+  });
+
   it("uses at most half of a small split for captions, so the reference is as large", () => {
     const plan = planSplit(ds, "val", { n: 500 });
     expect(plan.items).toHaveLength(6);
@@ -64,7 +95,14 @@ describe("planSplit", () => {
 
 describe("formatEvalReport", () => {
   it("renders one table per split with ceiling, generated and floor rows", () => {
-    const cond = { count: 10, rPrecision: 0.5, frechet: 1.25, inceptionLike: 3.5, classAccuracy: null };
+    const cond = {
+      count: 10,
+      rPrecision: 0.5,
+      rPrecisionNear: 0.25,
+      frechet: 1.25,
+      inceptionLike: 3.5,
+      classAccuracy: null,
+    };
     const report: EvalReport = {
       createdAt: "2026-01-01T00:00:00Z",
       model: {
@@ -90,6 +128,8 @@ describe("formatEvalReport", () => {
           referenceImages: 10,
           mismatched: 99,
           chance: 0.01,
+          nearClasses: 16,
+          nearChance: 1 / 17,
           classesKnown: false,
           real: cond,
           generated: { ...cond, rPrecision: 0.125, seedDiversity: 0.42 },
@@ -101,9 +141,18 @@ describe("formatEvalReport", () => {
     };
     const md = formatEvalReport(report);
     expect(md).toContain("## test split (classes never seen in training)");
-    expect(md).toContain("| real (ceiling) | 50.0% | 1.250 | 3.50 | — |");
-    expect(md).toContain("| real (ceiling) | 50.0% | 1.250 | 3.50 | — | — |");
-    expect(md).toContain("| generated | 12.5% | 1.250 | 3.50 | — | 0.420 |");
-    expect(md).toContain("| shuffled captions (floor) | 1.0% | — | — | — |");
+    expect(md).toContain("| real (ceiling) | 50.0% | 25.0% | 1.250 | 3.50 | — | — |");
+    expect(md).toContain("| generated | 12.5% | 25.0% | 1.250 | 3.50 | — | 0.420 |");
+    expect(md).toContain("| shuffled captions (floor) | 1.0% | 25.0% | — | — | — |");
+    expect(md).toContain("near-class R-precision: among 17 (chance 5.9%)");
+    // a report recorded before the near-class figure: a dash, no claim
+    const old = structuredClone(report);
+    const t = old.splits.test;
+    for (const c of [t.real, t.generated, t.shuffled]) delete c?.rPrecisionNear;
+    delete t.nearClasses;
+    delete t.nearChance;
+    const oldMd = formatEvalReport(old);
+    expect(oldMd).toContain("| real (ceiling) | 50.0% | — | 1.250 | 3.50 | — | — |");
+    expect(oldMd).not.toContain("near-class R-precision: among");
   });
 });

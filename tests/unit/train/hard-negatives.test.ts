@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadDataset } from "@/lib/data";
-import { Batcher, nearestClassRecords } from "@/lib/train";
+import { loadDataset, nearestClassRecords } from "@/lib/data";
+import { Batcher } from "@/lib/train";
 import { shapesDataset } from "./helpers";
 
 describe("hard wrong captions", () => {
