@@ -45,6 +45,33 @@ describe("summariseEval and the model card's table", () => {
     );
     const { captionsPerImage: _, truncation: __, ...old } = four;
     expect(metricsTable(old)).toMatch(/500 images per split, untruncated noise, seed 0\)/);
-    expect(metricsTable(old)).toMatch(/\| val \| 25\.0% \| 50\.0% \| — \| 12\.0 \| 12\.0 \|/);
+    // no near-class figures in this summary (as in those recorded before them): dashes in their columns
+    expect(metricsTable(old)).toMatch(/\| val \| 25\.0% \| 50\.0% \| — \| — \| — \| 12\.0 \| 12\.0 \|/);
+  });
+
+  it("carries the near-class R-precision and its chance into the summary, the card and the seed summary", () => {
+    const near = (rp: number): SplitMetrics => {
+      const m = split(rp, 12);
+      return {
+        ...m,
+        nearClasses: 16,
+        nearChance: 1 / 17,
+        real: { ...m.real, rPrecisionNear: 0.4 },
+        generated: { ...(m.generated as NonNullable<SplitMetrics["generated"]>), rPrecisionNear: rp / 4 },
+        shuffled: { ...m.real, rPrecision: 0.01, rPrecisionNear: 0.02, frechet: null, inceptionLike: null },
+      };
+    };
+    const sum = summariseEval({ val: near(0.8) }, { n: 500, seed: 0, evalNets: "v001", seconds: 1 });
+    expect(sum.splits.val.nearChance).toBeCloseTo(1 / 17, 12);
+    expect(sum.splits.val.real.rPrecisionNear).toBe(0.4);
+    expect(sum.splits.val.generated.rPrecisionNear).toBe(0.2);
+    expect(sum.splits.val.shuffled?.rPrecisionNear).toBe(0.02);
+    expect(metricsTable(sum)).toMatch(
+      /\| val \| 40\.0% \| 80\.0% \| 1\.0% \| 20\.0% \| 40\.0% \| 12\.0 \| 12\.0 \|/,
+    );
+    expect(metricsTable(sum)).toContain("| near-class R-precision generated | real |");
+    const runs = summariseRuns([{ val: near(0.8) }, { val: near(0.4) }]);
+    expect(runs.val.generated?.rPrecisionNear?.mean).toBeCloseTo(0.15, 12);
+    expect(runs.val.real?.rPrecisionNear).toEqual({ mean: 0.4, sd: 0, runs: 2 });
   });
 });
