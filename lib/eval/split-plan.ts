@@ -46,14 +46,22 @@ export interface SplitPlan {
 /** how many nearest classes a caption is ranked against in the near-class R-precision */
 export const NEAR_CLASSES = 16;
 
-// neighbour lists depend on the dataset and split only, not on the seed: computed once per (dataset, split)
+// neighbour lists depend on the dataset and split only, not on the seed: computed once per (dataset, split), from the
+// split's records in dataset order, so a plan never depends on the plans made before it
 const nearCache = new WeakMap<LoadedDataset, Map<Split, Map<string, number[][]>>>();
 
-function nearestInSplit(ds: LoadedDataset, split: Split, records: number[]): Map<string, number[][]> {
-  const bySplit = nearCache.get(ds) ?? new Map<Split, Map<string, number[][]>>();
-  nearCache.set(ds, bySplit);
-  const near = bySplit.get(split) ?? nearestClassRecords(ds, records, NEAR_CLASSES);
-  bySplit.set(split, near);
+function nearestInSplit(ds: LoadedDataset, split: Split): Map<string, number[][]> {
+  let bySplit = nearCache.get(ds);
+  if (!bySplit) {
+    bySplit = new Map();
+    nearCache.set(ds, bySplit);
+  }
+  let near = bySplit.get(split);
+  if (!near) {
+    const records = ds.records.flatMap((r, i) => (r.split === split ? [i] : []));
+    near = nearestClassRecords(ds, records, NEAR_CLASSES);
+    bySplit.set(split, near);
+  }
   return near;
 }
 
@@ -109,11 +117,7 @@ export function planSplit(
   );
   // its own random stream, so the random-class trials, shuffle and items stay those of plans made before it
   const nearRng = new Rng(seed).fork(`near-${split}`);
-  const near = nearestInSplit(
-    ds,
-    split,
-    recs.map(({ i }) => i),
-  );
+  const near = nearestInSplit(ds, split);
   const nearTrials: RPrecisionTrial[] = [];
   items.forEach((it, image) => {
     const lists = near.get(it.cls) ?? [];

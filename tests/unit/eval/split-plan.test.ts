@@ -59,7 +59,7 @@ describe("planSplit", () => {
     expect(() => planSplit(ds, "train", { captionsPerImage: 0 })).toThrow(/whole number ≥ 1/);
   });
 
-  it("near-class trials rank the true caption against one caption of each of the split's nearest classes", () => {
+  it("near-class trials rank the true caption against one caption of each of the split's nearest classes", async () => {
     const plan = planSplit(ds, "train", { n: 30, seed: 3, captionsPerImage: 2 });
     const train = ds.records.flatMap((r, i) => (r.split === "train" ? [i] : []));
     const classes = new Set(train.map((i) => ds.records[i].class));
@@ -83,6 +83,12 @@ describe("planSplit", () => {
     );
     const other = planSplit(ds, "train", { n: 30, seed: 9, captionsPerImage: 2 });
     expect(other.nearTrials.map((t) => t.candidates)).not.toEqual(plan.nearTrials.map((t) => t.candidates));
+    // and a plan does not depend on which plans were made before it on the same dataset
+    const fresh = await loadDataset(ds.dir);
+    planSplit(fresh, "train", { n: 30, seed: 9, captionsPerImage: 2 });
+    expect(planSplit(fresh, "train", { n: 30, seed: 3, captionsPerImage: 2 }).nearTrials).toEqual(
+      plan.nearTrials,
+    );
   });
 
   it("uses at most half of a small split for captions, so the reference is as large", () => {
