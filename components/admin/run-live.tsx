@@ -56,6 +56,7 @@ const COLORS: Record<string, string> = {
   modeSeek: "#eab308",
   layout: "#14b8a6",
   content: "#f97316",
+  anchor: "#8b5cf6",
 };
 
 export function RunLive({ initial, promotedSteps }: { initial: RunState; promotedSteps: number[] }) {
@@ -98,7 +99,7 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
     return {
       xs,
       main: keys(["d", "g", "kl"]),
-      parts: keys(["dReal", "dWrong", "dFake", "gAdv", "recon", "layout", "content", "modeSeek"]),
+      parts: keys(["dReal", "dWrong", "dFake", "gAdv", "recon", "layout", "content", "anchor", "modeSeek"]),
     };
   }, [steps]);
   const quality = useMemo(() => {

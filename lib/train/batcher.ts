@@ -5,6 +5,7 @@
  * of a different class ("wrong" text, for the matching-aware loss; with `hardWrong`, that share of rows takes it from
  * one of the classes nearest in meaning, see hard-negatives.ts), plus z and ε noise. With `pairs` (the
  * mode-seeking term), rows 2k and 2k+1 share their image and caption and differ in noise (and wrong caption).
+ * With `anchorEvery` n, rows 0, n, 2n, … have zero z and ε (the reconstruction anchor, see steps.ts).
  */
 import { type LoadedDataset, nearestClassRecords } from "../data";
 import { type GanConfig, Rng } from "../gan";
@@ -42,6 +43,8 @@ export class Batcher {
       cDim: number;
       /** rows 2k and 2k+1 share image and caption (an even batch size) */
       pairs?: boolean;
+      /** rows 0, n, 2n, … get zero z and ε (the reconstruction anchor; 0 or absent: none) */
+      anchorEvery?: number;
       /** share of rows (0..1) whose wrong caption comes from one of the nearest classes */
       hardWrong?: number;
       /** how many nearest classes (default HARD_WRONG_NEIGHBOURS) */
@@ -125,6 +128,12 @@ export class Batcher {
     const eps = rng.normals(b * cDim);
     // drawn after z and ε, so those are what they were before augmentations existed
     const aug = Float32Array.from({ length: b * AUG_PER_IMAGE }, () => rng.next());
+    // zeroed after every draw, so the other rows' noise is what it would be without anchors
+    const every = this.opts.anchorEvery ?? 0;
+    for (let i = 0; every > 0 && i < b; i += every) {
+      z.fill(0, i * zDim, (i + 1) * zDim);
+      eps.fill(0, i * cDim, (i + 1) * cDim);
+    }
     return { size: b, imageSize: s, images, right, wrong, z, eps, aug };
   }
 }
@@ -138,6 +147,8 @@ export function batcherFor(ds: LoadedDataset, config: GanConfig, imageSize: 64 |
     zDim: config.zDim,
     cDim: config.cDim,
     pairs: (config.train.modeSeekWeight ?? 0) > 0,
+    anchorEvery:
+      config.stage === 1 && (config.train.anchorWeight ?? 0) > 0 ? (config.train.anchorEvery ?? 0) : 0,
     hardWrong: config.train.hardWrong ?? 0,
   });
 }

@@ -65,7 +65,7 @@ export interface SharedStepBuffers {
   grads: SharedArrayBuffer[];
   /** per worker: its shard of the batch */
   batches: SharedArrayBuffer[];
-  /** per worker: d, dReal, dWrong, dFake, g, gAdv, kl, recon, layout, content, modeSeek (Float64; 0 when the run has none) */
+  /** per worker: d, dReal, dWrong, dFake, g, gAdv, kl, recon, layout, content, anchor, modeSeek (Float64; 0 when the run has none) */
   losses: SharedArrayBuffer[];
   /** per worker: a UTF-8 error message */
   errors: SharedArrayBuffer[];
@@ -74,7 +74,7 @@ export interface SharedStepBuffers {
 }
 
 export const D_LOSS_KEYS = ["d", "dReal", "dWrong", "dFake"] as const;
-export const G_LOSS_KEYS = ["g", "gAdv", "kl", "recon", "layout", "content", "modeSeek"] as const;
+export const G_LOSS_KEYS = ["g", "gAdv", "kl", "recon", "layout", "content", "anchor", "modeSeek"] as const;
 const ERROR_BYTES = 4096;
 
 export function allocateShared(

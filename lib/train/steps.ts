@@ -60,7 +60,7 @@ function readAll<K extends string>(ts: Record<K, tf.Scalar>): Record<K, number> 
 
 export type DLosses = { d: number; dReal: number; dWrong: number; dFake: number };
 /** `recon`, `layout`: only in Stage-II runs with their weights > 0; `content`: only in Stage-I runs with
- * train.contentWeight > 0; `modeSeek`: only with train.modeSeekWeight > 0 */
+ * train.contentWeight > 0; `anchor`: only in Stage-I runs with train.anchorWeight > 0; `modeSeek`: only with train.modeSeekWeight > 0 */
 export type GLosses = {
   g: number;
   gAdv: number;
@@ -68,6 +68,7 @@ export type GLosses = {
   recon?: number;
   layout?: number;
   content?: number;
+  anchor?: number;
   modeSeek?: number;
 };
 
@@ -177,11 +178,24 @@ export function contentLoss(a: tf.Tensor4D, b: tf.Tensor4D, pool: number): tf.Sc
 }
 
 /**
+ * Mean full-resolution |image − real| over the anchor rows: those drawn with zero noise (their ε row is all zero,
+ * see the batcher's `anchorEvery`); 0 when the batch has none. `real` carries no gradient.
+ */
+export function anchorLoss(image: tf.Tensor4D, real: tf.Tensor4D, eps: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const mask = tf.sum(tf.abs(eps), 1).equal(0).toFloat();
+    const perRow = tf.mean(tf.abs(image.sub(stopGradient(real))), [1, 2, 3]);
+    return perRow.mul(mask).sum().div(mask.sum().maximum(1)) as tf.Scalar;
+  });
+}
+
+/**
  * G loss of one forward pass: fool D on both logits, plus klWeight · KL of the conditioning augmentation, plus
  * (Stage-II with reconWeight > 0) reconWeight · L1 between the real images and G2's rebuild of their 64 px copy,
  * plus (Stage-II with layoutWeight > 0) layoutWeight · L1 between G2's image pooled to 64 px and its Stage-I image,
  * plus (Stage-I with contentWeight > 0) contentWeight · L1 between G1's image and the caption's real image, both
  * average-pooled by contentPool,
+ * plus (Stage-I with anchorWeight > 0) anchorWeight · the anchor rows' full-resolution L1 to their real images,
  * plus (modeSeekWeight > 0) modeSeekWeight · the mode-seeking term over the batch's row pairs.
  */
 function gLossOf(
@@ -215,6 +229,11 @@ function gLossOf(
   if (!model.g2 && cw > 0) {
     parts.content = contentLoss(out.image, x.images, model.config.train.contentPool ?? 2);
     g = g.add(parts.content.mul(cw)) as tf.Scalar;
+  }
+  const aw = model.config.train.anchorWeight ?? 0;
+  if (!model.g2 && aw > 0) {
+    parts.anchor = anchorLoss(out.image, x.images, x.eps);
+    g = g.add(parts.anchor.mul(aw)) as tf.Scalar;
   }
   const ms = model.config.train.modeSeekWeight ?? 0;
   if (ms > 0) {
