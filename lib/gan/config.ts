@@ -56,6 +56,13 @@ export const trainSettingsSchema = z.object({
    * learnt in 1,000 steps shapes (cat ears, a car's outline) the GAN had not drawn after 35,000 (issue #9).
    */
   anchorEvery: z.number().int().min(0).default(0),
+  /**
+   * Weight of the adversarial part of the G loss (default 1). 0 turns the generator's training into plain
+   * regression on the content and anchor terms, while D keeps training on its pictures: a warm start that
+   * learns each caption's shapes (the regression drew cat ears and car outlines in 1,000 steps) before the
+   * adversarial loss is turned back on to make them sharp.
+   */
+  advWeight: z.number().min(0).default(1),
   anchorWeight: z.number().min(0).default(0),
   /**
    * Share of rows (0..1) whose "wrong" caption, for the matching-aware discriminator, comes from one of the 16
@@ -128,6 +135,7 @@ const stackganTrain: TrainSettings = {
   contentPool: 2,
   anchorEvery: 0,
   anchorWeight: 0,
+  advWeight: 1,
   hardWrong: 0,
   diffAugment: [],
   modeSeekWeight: 0,

@@ -190,7 +190,7 @@ export function anchorLoss(image: tf.Tensor4D, real: tf.Tensor4D, eps: tf.Tensor
 }
 
 /**
- * G loss of one forward pass: fool D on both logits, plus klWeight · KL of the conditioning augmentation, plus
+ * G loss of one forward pass: advWeight · (fool D on both logits), plus klWeight · KL of the conditioning augmentation, plus
  * (Stage-II with reconWeight > 0) reconWeight · L1 between the real images and G2's rebuild of their 64 px copy,
  * plus (Stage-II with layoutWeight > 0) layoutWeight · L1 between G2's image pooled to 64 px and its Stage-I image,
  * plus (Stage-I with contentWeight > 0) contentWeight · L1 between G1's image and the caption's real image, both
@@ -210,7 +210,7 @@ function gLossOf(
   const code = D.encode(seen, mode);
   const adv = generatorAdvLoss(D.head.cond(code, stopGradient(out.mu), mode), D.head.uncond(code));
   const kl = klLoss(out.mu, out.logvar);
-  let g = adv.add(kl.mul(model.config.train.klWeight)) as tf.Scalar;
+  let g = adv.mul(model.config.train.advWeight ?? 1).add(kl.mul(model.config.train.klWeight)) as tf.Scalar;
   const parts: Record<string, tf.Scalar> = { gAdv: adv, kl };
   const w = model.config.train.reconWeight ?? 0;
   if (model.g2 && w > 0) {

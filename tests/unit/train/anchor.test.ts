@@ -78,10 +78,13 @@ describe("reconstruction anchor (train.anchorEvery / anchorWeight)", () => {
     tf.dispose([real, gap, image, eps, noisy, checker]);
   });
 
-  it("is part of the Stage-I G loss, and G learns to draw the anchor rows' own images", async () => {
+  it("is part of the Stage-I G loss (advWeight scales the adversarial part), and G learns to draw the anchor rows' own images", async () => {
     const ds = await loadDataset(await shapesDataset({ count: 24 }));
-    const make = (anchorWeight: number) => {
-      const c = presetConfig("tiny", { embDim: 32, train: { batchSize: 4, anchorEvery: 2, anchorWeight } });
+    const make = (anchorWeight: number, advWeight = 1) => {
+      const c = presetConfig("tiny", {
+        embDim: 32,
+        train: { batchSize: 4, anchorEvery: 2, anchorWeight, advWeight },
+      });
       const m = new GanModel(c, { seed: 3, withDiscriminator: true });
       return {
         c,
@@ -101,11 +104,18 @@ describe("reconstruction anchor (train.anchorEvery / anchorWeight)", () => {
     const { g, gAdv, kl, anchor } = first.losses;
     expect(anchor).toBeGreaterThan(0.05);
     expect(g).toBeCloseTo(gAdv + on.c.train.klWeight * kl + 20 * (anchor as number), 3);
+    // advWeight 0: the same G loss without its adversarial part (a regression warm start)
+    const reg = make(20, 0);
+    const warm = gGrads(reg.m, x);
+    tf.dispose([...warm.grads.values()]);
+    expect(warm.losses.anchor).toBeCloseTo(anchor as number, 5);
+    expect(warm.losses.gAdv).toBeCloseTo(gAdv, 5);
+    expect(warm.losses.g).toBeCloseTo(on.c.train.klWeight * kl + 20 * (anchor as number), 3);
     let last = anchor as number;
     for (let s = 0; s < 20; s++) last = dgStep(on.m, on.d, on.g, x).anchor as number;
     expect(last).toBeLessThan(0.7 * (anchor as number));
     disposeInputs(x);
-    for (const t of [off, on]) {
+    for (const t of [off, on, reg]) {
       t.m.dispose();
       t.g.dispose();
       t.d.dispose();
