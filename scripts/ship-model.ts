@@ -109,6 +109,10 @@ const trainRow = (cfg: typeof c, step: number) => {
     t.layoutWeight > 0 && `layout (L1) weight ${t.layoutWeight}`,
     t.contentWeight > 0 &&
       `content (L1 to the caption's real image at ${64 / t.contentPool} px) weight ${t.contentWeight}`,
+    t.anchorWeight > 0 &&
+      t.anchorEvery > 0 &&
+      `anchor (every ${["", "second ", "third "][t.anchorEvery - 1] ?? `${t.anchorEvery}th `}row at zero noise, full-resolution L1 to the caption's real image) weight ${t.anchorWeight}`,
+    t.advWeight !== 1 && `adversarial weight ${t.advWeight}`,
     t.hardWrong > 0 &&
       `${Math.round(t.hardWrong * 100)}% of wrong captions from the ${HARD_WRONG_NEIGHBOURS} nearest classes`,
   ];
