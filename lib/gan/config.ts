@@ -52,10 +52,12 @@ export const trainSettingsSchema = z.object({
    * Stage-I only: every `anchorEvery`-th row of a batch (rows 0, n, 2n, …; 0 = off) is drawn with zero noise
    * (z = 0, ε = 0: the caption's conditioning mean) and pays `anchorWeight` · full-resolution L1 to the caption's
    * real image. A reconstruction anchor: the picture a caption gives at the centre of its noise must be its
-   * picture, while the other rows stay purely adversarial, so seeds can still vary around it. Plain L1 regression
-   * learnt in 1,000 steps shapes (cat ears, a car's outline) the GAN had not drawn after 35,000 (issue #9).
+   * picture, while the other rows keep only the adversarial loss (and the content term, when on), so seeds can
+   * still vary around it. Plain L1 regression learnt in 1,000 steps shapes (cat ears, a car's outline) that the
+   * GAN had not drawn after 35,000 (issue #9). The emoji Stage-I of emoji-256-v7 used every 2nd row, weight 50.
    */
   anchorEvery: z.number().int().min(0).default(0),
+  anchorWeight: z.number().min(0).default(0),
   /**
    * Weight of the adversarial part of the G loss (default 1). 0 turns the generator's training into plain
    * regression on the content and anchor terms, while D keeps training on its pictures: a warm start that
@@ -63,7 +65,6 @@ export const trainSettingsSchema = z.object({
    * adversarial loss is turned back on to make them sharp.
    */
   advWeight: z.number().min(0).default(1),
-  anchorWeight: z.number().min(0).default(0),
   /**
    * Share of rows (0..1) whose "wrong" caption, for the matching-aware discriminator, comes from one of the 16
    * classes nearest in meaning instead of any other class (lib/train/hard-negatives.ts): a random other class
