@@ -16,6 +16,6 @@ export { DatasetImportError, IMPORT_ERROR_CODES, type ImportErrorCode } from "./
 export { DEFAULT_IMPORT_LIMITS, type ImportLimits } from "./import-limits";
 export { nearestClassRecords } from "./nearest-classes";
 export { type PickleValue, readPickle } from "./python-pickle";
-export { assignSplits, DEFAULT_SPLIT_OPTIONS, type SplitOptions } from "./splits";
+export { assignSplits, DEFAULT_SPLIT_OPTIONS, type SplitOptions, splitRecordIndices } from "./splits";
 export * from "./synthetic-shapes";
 export { buildReport, formatReport, type ValidationReport } from "./validation-report";

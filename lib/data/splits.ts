@@ -1,4 +1,4 @@
-import type { Split } from "./dataset-format";
+import type { DatasetRecord, Split } from "./dataset-format";
 import { hash32 } from "./seeded-hash";
 
 export interface SplitItem {
@@ -85,4 +85,9 @@ export function countSplits(splits: readonly Split[]): { train: number; val: num
   const c = { train: 0, val: 0, test: 0 };
   for (const s of splits) c[s]++;
   return c;
+}
+
+/** indices of the records in `split`, in dataset order */
+export function splitRecordIndices(records: readonly Pick<DatasetRecord, "split">[], split: Split): number[] {
+  return records.flatMap((r, i) => (r.split === split ? [i] : []));
 }

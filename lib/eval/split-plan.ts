@@ -12,7 +12,7 @@
  * nearest to its class in meaning ("cat face" against "tiger face", "dog face", "grinning cat"...), which only the
  * object's shape tells apart.
  */
-import { type LoadedDataset, nearestClassRecords, type Split } from "../data";
+import { type LoadedDataset, nearestClassRecords, type Split, splitRecordIndices } from "../data";
 import { Rng } from "../random";
 import { makeRPrecisionTrials, type RPrecisionTrial } from "./r-precision";
 
@@ -58,8 +58,7 @@ function nearestInSplit(ds: LoadedDataset, split: Split): Map<string, number[][]
   }
   let near = bySplit.get(split);
   if (!near) {
-    const records = ds.records.flatMap((r, i) => (r.split === split ? [i] : []));
-    near = nearestClassRecords(ds, records, NEAR_CLASSES);
+    near = nearestClassRecords(ds, splitRecordIndices(ds.records, split), NEAR_CLASSES);
     bySplit.set(split, near);
   }
   return near;

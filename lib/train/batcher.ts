@@ -7,7 +7,7 @@
  * mode-seeking term), rows 2k and 2k+1 share their image and caption and differ in noise (and wrong caption).
  * With `anchorEvery` n, rows 0, n, 2n, … have zero z and ε (the reconstruction anchor, see steps.ts).
  */
-import { type LoadedDataset, nearestClassRecords } from "../data";
+import { type LoadedDataset, nearestClassRecords, splitRecordIndices } from "../data";
 import { type GanConfig, Rng } from "../gan";
 import { AUG_PER_IMAGE } from "./diff-augment";
 import { HARD_WRONG_NEIGHBOURS } from "./hard-negatives";
@@ -59,7 +59,7 @@ export class Batcher {
       throw new Error(`Dataset ${ds.dir} has no caption embeddings: rebuild it with a text encoder.`);
     if (!ds.images[opts.imageSize]) throw new Error(`Dataset ${ds.dir} has no ${opts.imageSize}px images.`);
     this.embDim = ds.manifest.textEncoder.dim;
-    this.trainIdx = ds.records.flatMap((r, i) => (r.split === "train" ? [i] : []));
+    this.trainIdx = splitRecordIndices(ds.records, "train");
     if (this.trainIdx.length === 0) this.trainIdx = ds.records.map((_, i) => i);
     this.stepsPerEpoch = Math.max(1, Math.floor(this.trainIdx.length / this.imagesPerBatch));
     const hard = opts.hardWrong ?? 0;

@@ -65,7 +65,7 @@ export interface SharedStepBuffers {
   grads: SharedArrayBuffer[];
   /** per worker: its shard of the batch */
   batches: SharedArrayBuffer[];
-  /** per worker: d, dReal, dWrong, dFake, g, gAdv, kl, recon, layout, content, anchor, modeSeek (Float64; 0 when the run has none) */
+  /** per worker: D_LOSS_KEYS then G_LOSS_KEYS (Float64; 0 for a term the run does not have) */
   losses: SharedArrayBuffer[];
   /** per worker: a UTF-8 error message */
   errors: SharedArrayBuffer[];

@@ -59,8 +59,8 @@ function readAll<K extends string>(ts: Record<K, tf.Scalar>): Record<K, number> 
 }
 
 export type DLosses = { d: number; dReal: number; dWrong: number; dFake: number };
-/** `recon`, `layout`: only in Stage-II runs with their weights > 0; `content`: only in Stage-I runs with
- * train.contentWeight > 0; `anchor`: only in Stage-I runs with train.anchorWeight > 0; `modeSeek`: only with train.modeSeekWeight > 0 */
+/** `recon`, `layout`: only in Stage-II runs with their weights > 0; `content`, `anchor`: only in Stage-I runs
+ * with train.contentWeight / train.anchorWeight > 0; `modeSeek`: only with train.modeSeekWeight > 0 */
 export type GLosses = {
   g: number;
   gAdv: number;
@@ -191,7 +191,8 @@ export function anchorLoss(image: tf.Tensor4D, real: tf.Tensor4D, eps: tf.Tensor
 
 /**
  * G loss of one forward pass: advWeight · (fool D on both logits), plus klWeight · KL of the conditioning
- * augmentation, plus (Stage-II with reconWeight > 0) reconWeight · L1 between the real images and G2's rebuild of their 64 px copy,
+ * augmentation, plus (Stage-II with reconWeight > 0) reconWeight · L1 between the real images and G2's rebuild of
+ * their 64 px copy,
  * plus (Stage-II with layoutWeight > 0) layoutWeight · L1 between G2's image pooled to 64 px and its Stage-I image,
  * plus (Stage-I with contentWeight > 0) contentWeight · L1 between G1's image and the caption's real image, both
  * average-pooled by contentPool,
