@@ -113,6 +113,7 @@ const trainRow = (cfg: typeof c, step: number) => {
       t.anchorEvery > 0 &&
       `anchor (every ${["", "second ", "third "][t.anchorEvery - 1] ?? `${t.anchorEvery}th `}row at zero noise, full-resolution L1 to the caption's real image) weight ${t.anchorWeight}`,
     t.advWeight !== 1 && `adversarial weight ${t.advWeight}`,
+    t.freezeD && "discriminator frozen",
     t.hardWrong > 0 &&
       `${Math.round(t.hardWrong * 100)}% of wrong captions from the ${HARD_WRONG_NEIGHBOURS} nearest classes`,
   ];

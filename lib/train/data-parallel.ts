@@ -40,6 +40,7 @@ import {
   dgGrads,
   disposeInputs,
   type GLosses,
+  type NoDLosses,
   type StepGrads,
   stepInputs,
 } from "./steps";
@@ -229,7 +230,7 @@ export class DataParallel {
    * One D update then one G update over all shards, each shard running the generator forward once
    * (the data-parallel dgStep). Blocks the calling thread for the step.
    */
-  dgStep(model: GanModel, optD: Adam, optG: Adam, batch: Batch): DLosses & GLosses {
+  dgStep(model: GanModel, optD: Adam, optG: Adam, batch: Batch): (DLosses | NoDLosses) & GLosses {
     const L = this.layoutsOf(model);
     const seq = ++this.seq;
     const parts = splitBatch(batch, this.shards, this.config);

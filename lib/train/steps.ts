@@ -59,11 +59,14 @@ function readAll<K extends string>(ts: Record<K, tf.Scalar>): Record<K, number> 
 }
 
 export type DLosses = { d: number; dReal: number; dWrong: number; dFake: number };
+/** the D losses of a step whose discriminator is frozen (`train.freezeD`): none */
+export type NoDLosses = Record<never, never>;
 /** `recon`, `layout`: only in Stage-II runs with their weights > 0; `content`, `anchor`: only in Stage-I runs
  * with train.contentWeight / train.anchorWeight > 0; `modeSeek`: only with train.modeSeekWeight > 0 */
 export type GLosses = {
   g: number;
-  gAdv: number;
+  /** absent when D is frozen and the adversarial weight is 0 (plain regression) */
+  gAdv?: number;
   kl: number;
   recon?: number;
   layout?: number;
@@ -203,16 +206,20 @@ function gLossOf(
   model: GanModel,
   out: GanOutput,
   x: StepInputs,
-  seen = augmented(model, x, out.image, "fake"),
+  seen?: tf.Tensor4D,
 ): { total: tf.Scalar; parts: Record<string, tf.Scalar> } {
-  const D = model.d as NonNullable<GanModel["d"]>;
   const mode = { training: true };
-  // `seen`: out.image as D sees it, with the same augmentation the D step gave these fakes
-  const code = D.encode(seen, mode);
-  const adv = generatorAdvLoss(D.head.cond(code, stopGradient(out.mu), mode), D.head.uncond(code));
   const kl = klLoss(out.mu, out.logvar);
-  let g = adv.mul(model.config.train.advWeight ?? 1).add(kl.mul(model.config.train.klWeight)) as tf.Scalar;
-  const parts: Record<string, tf.Scalar> = { gAdv: adv, kl };
+  let g = kl.mul(model.config.train.klWeight) as tf.Scalar;
+  const parts: Record<string, tf.Scalar> = { kl };
+  const advWeight = model.config.train.advWeight ?? 1;
+  if (!(model.config.train.freezeD && advWeight === 0)) {
+    const D = model.d as NonNullable<GanModel["d"]>;
+    // `seen`: out.image as D sees it, with the same augmentation the D step gave these fakes
+    const code = D.encode(seen ?? augmented(model, x, out.image, "fake"), mode);
+    parts.gAdv = generatorAdvLoss(D.head.cond(code, stopGradient(out.mu), mode), D.head.uncond(code));
+    g = g.add(parts.gAdv.mul(advWeight)) as tf.Scalar;
+  }
   const w = model.config.train.reconWeight ?? 0;
   if (model.g2 && w > 0) {
     const small = tf.avgPool(x.images, 4, 4, "valid");
@@ -284,11 +291,13 @@ export function dgGrads(
   x: StepInputs,
   updateD: (g: StepGrads<DLosses>) => DLosses,
   updateStats = true,
-): { d: DLosses; g: StepGrads<GLosses> } {
+): { d: DLosses | NoDLosses; g: StepGrads<GLosses> } {
   if (!model.d) throw new Error("dgStep needs a model built withDiscriminator: true");
   let d: DLosses | null = null;
   const g = gradsOf(model.trainedG.trainable, () => {
     const out = model.generate(x.z, x.right, x.eps, { training: true, updateStats });
+    // a frozen D is neither evaluated nor updated (`train.freezeD`): no D losses, `updateD` is not called
+    if (model.config.train.freezeD) return gLossOf(model, out, x);
     // augmented once: D's step reads it detached, G's loss through it
     const seen = augmented(model, x, out.image, "fake");
     d = updateD(
@@ -296,11 +305,16 @@ export function dgGrads(
     );
     return gLossOf(model, out, x, seen);
   }) as StepGrads<GLosses>;
-  return { d: d as unknown as DLosses, g };
+  return { d: d ?? {}, g };
 }
 
 /** dStep then gStep with one generator forward pass (see dgGrads); running statistics move once. */
-export function dgStep(model: GanModel, optD: Adam, optG: Adam, x: StepInputs): DLosses & GLosses {
+export function dgStep(
+  model: GanModel,
+  optD: Adam,
+  optG: Adam,
+  x: StepInputs,
+): (DLosses | NoDLosses) & GLosses {
   const r = dgGrads(model, x, (g) => applyAndFree(optD, g));
   return { ...r.d, ...applyAndFree(optG, r.g) };
 }

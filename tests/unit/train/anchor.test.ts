@@ -8,6 +8,7 @@ import {
   anchorLoss,
   Batcher,
   batcherFor,
+  DataParallel,
   dgStep,
   disposeInputs,
   gGrads,
@@ -103,13 +104,13 @@ describe("reconstruction anchor (train.anchorEvery / anchorWeight)", () => {
     tf.dispose([...first.grads.values()]);
     const { g, gAdv, kl, anchor } = first.losses;
     expect(anchor).toBeGreaterThan(0.05);
-    expect(g).toBeCloseTo(gAdv + on.c.train.klWeight * kl + 20 * (anchor as number), 3);
+    expect(g).toBeCloseTo((gAdv as number) + on.c.train.klWeight * kl + 20 * (anchor as number), 3);
     // advWeight 0: the same G loss without its adversarial part (a regression warm start)
     const reg = make(20, 0);
     const warm = gGrads(reg.m, x);
     tf.dispose([...warm.grads.values()]);
     expect(warm.losses.anchor).toBeCloseTo(anchor as number, 5);
-    expect(warm.losses.gAdv).toBeCloseTo(gAdv, 5);
+    expect(warm.losses.gAdv).toBeCloseTo(gAdv as number, 5);
     expect(warm.losses.g).toBeCloseTo(on.c.train.klWeight * kl + 20 * (anchor as number), 3);
     let last = anchor as number;
     for (let s = 0; s < 20; s++) last = dgStep(on.m, on.d, on.g, x).anchor as number;
@@ -120,5 +121,55 @@ describe("reconstruction anchor (train.anchorEvery / anchorWeight)", () => {
       t.g.dispose();
       t.d.dispose();
     }
+  });
+
+  it("freezeD with advWeight 0 is plain regression: D neither moves nor reports losses, in one thread and over 2 shards", {
+    timeout: 120_000,
+  }, async () => {
+    const ds = await loadDataset(await shapesDataset({ count: 24 }));
+    const c = presetConfig("tiny", {
+      embDim: 32,
+      train: { batchSize: 4, anchorEvery: 2, anchorWeight: 20, advWeight: 0, freezeD: true },
+    });
+    const m = new GanModel(c, { seed: 3, withDiscriminator: true });
+    const optG = new Adam(m.trainedG.trainable, 2e-3);
+    const optD = new Adam(m.stores.d?.trainable ?? new Map(), 2e-3);
+    const snapshot = () =>
+      new Map([...(m.stores.d?.trainable ?? [])].map(([n, v]) => [n, v.dataSync().slice()]));
+    const before = snapshot();
+    const batch = batcherFor(ds, c, 64).batch(0);
+    const x = stepInputs(batch, 32, c.zDim, c.cDim);
+    const first = dgStep(m, optD, optG, x);
+    expect(Object.keys(first).sort()).toEqual(["anchor", "g", "kl"]);
+    expect(first.g).toBeCloseTo(c.train.klWeight * first.kl + 20 * (first.anchor as number), 4);
+    let last = first.anchor as number;
+    for (let s = 0; s < 19; s++) last = dgStep(m, optD, optG, x).anchor as number;
+    expect(last).toBeLessThan(0.7 * (first.anchor as number));
+    disposeInputs(x);
+    const dp = await DataParallel.start(m, 2, "wasm");
+    try {
+      for (let s = 0; s < 3; s++) {
+        const r = dp.dgStep(m, optD, optG, batch);
+        expect("d" in r || "gAdv" in r).toBe(false);
+        expect(r.anchor).toBeGreaterThan(0);
+      }
+    } finally {
+      await dp.close();
+    }
+    for (const [n, v] of snapshot()) expect(v, n).toEqual(before.get(n));
+    // the same run with D unfrozen moves D
+    const thawed = new GanModel(
+      { ...c, train: { ...c.train, freezeD: false } },
+      { seed: 3, withDiscriminator: true },
+    );
+    const optD2 = new Adam(thawed.stores.d?.trainable ?? new Map(), 2e-3);
+    const x2 = stepInputs(batch, 32, c.zDim, c.cDim);
+    const r2 = dgStep(thawed, optD2, new Adam(thawed.trainedG.trainable, 2e-3), x2);
+    expect(r2).toHaveProperty("d");
+    disposeInputs(x2);
+    const w = [...(thawed.stores.d?.trainable ?? [])][0];
+    expect(w[1].dataSync()).not.toEqual(before.get(w[0]));
+    for (const t of [m, thawed]) t.dispose();
+    for (const o of [optG, optD, optD2]) o.dispose();
   });
 });

@@ -135,7 +135,7 @@ describe("D and G steps", () => {
     tf.dispose([...first.grads.values()]);
     // the rebuilt image starts far from the real one: |x| of images in [-1, 1] is large
     expect(recon).toBeGreaterThan(0.05);
-    expect(g).toBeCloseTo(gAdv + on.c.train.klWeight * kl + 5 * (recon as number), 3);
+    expect(g).toBeCloseTo((gAdv as number) + on.c.train.klWeight * kl + 5 * (recon as number), 3);
     // G2 learns to rebuild real images from their 64 px copies: the term falls over a few steps on one batch,
     // and it is the term that does it: with a negligible weight (measured, not trained) it stays high
     const trainFor = (t: typeof on) => {
@@ -182,7 +182,10 @@ describe("D and G steps", () => {
     tf.tidy(() => g2.out.w.assign(tf.randomNormal(g2.out.w.shape, 0, 2, "float32", 5)));
     const moved = losses();
     expect(moved.layout).toBeGreaterThan(0.01);
-    expect(moved.g).toBeCloseTo(moved.gAdv + c.train.klWeight * moved.kl + 5 * (moved.layout as number), 3);
+    expect(moved.g).toBeCloseTo(
+      (moved.gAdv as number) + c.train.klWeight * moved.kl + 5 * (moved.layout as number),
+      3,
+    );
     // off by default
     const plain = new GanModel(presetConfig("tiny-stage2", { embDim: 32 }), {
       seed: 2,
@@ -238,7 +241,7 @@ describe("D and G steps", () => {
     tf.dispose([...first.grads.values()]);
     const { g, gAdv, kl, content } = first.losses;
     expect(content).toBeGreaterThan(0.05);
-    expect(g).toBeCloseTo(gAdv + on.c.train.klWeight * kl + 20 * (content as number), 3);
+    expect(g).toBeCloseTo((gAdv as number) + on.c.train.klWeight * kl + 20 * (content as number), 3);
     // the real images G is asked to match are those of the captions it drew from: training lowers the term
     let last = content as number;
     for (let s = 0; s < 20; s++) last = dgStep(on.m, on.d, on.g, x).content as number;
