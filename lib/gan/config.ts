@@ -67,8 +67,9 @@ export const trainSettingsSchema = z.object({
   advWeight: z.number().min(0).default(1),
   /**
    * Freeze the discriminator: D is neither trained nor evaluated (its weights and Adam state wait unchanged in the
-   * checkpoint). With `advWeight` 0 the step is then plain regression on the content and anchor terms, about three
-   * times faster on CPU than a warm start that keeps D training; with `advWeight` > 0, G fools the frozen D.
+   * checkpoint). With `advWeight` 0 the step is then plain regression on the content and anchor terms: on the 2-core
+   * machine the emoji Stage-I makes 165 such steps a minute against 72 when D keeps training. With `advWeight` > 0,
+   * G fools the frozen D.
    */
   freezeD: z.boolean().default(false),
   /**
