@@ -60,9 +60,9 @@ export const trainSettingsSchema = z.object({
   anchorWeight: z.number().min(0).default(0),
   /**
    * Weight of the adversarial part of the G loss (default 1). 0 turns the generator's training into plain
-   * regression on the content and anchor terms, while D keeps training on its pictures: a warm start that
-   * learns each caption's shapes (the regression drew cat ears and car outlines in 1,000 steps) before the
-   * adversarial loss is turned back on to make them sharp.
+   * regression on the content and anchor terms, while D keeps training on its pictures (unless `freezeD`): a warm
+   * start that learns each caption's shapes (the regression drew cat ears and car outlines in 1,000 steps) before
+   * the adversarial loss is turned back on to make them sharp.
    */
   advWeight: z.number().min(0).default(1),
   /**

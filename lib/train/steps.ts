@@ -193,7 +193,8 @@ export function anchorLoss(image: tf.Tensor4D, real: tf.Tensor4D, eps: tf.Tensor
 }
 
 /**
- * G loss of one forward pass: advWeight · (fool D on both logits), plus klWeight · KL of the conditioning
+ * G loss of one forward pass: advWeight · (fool D on both logits; not evaluated at all when advWeight is 0 and D is
+ * frozen), plus klWeight · KL of the conditioning
  * augmentation, plus (Stage-II with reconWeight > 0) reconWeight · L1 between the real images and G2's rebuild of
  * their 64 px copy,
  * plus (Stage-II with layoutWeight > 0) layoutWeight · L1 between G2's image pooled to 64 px and its Stage-I image,
@@ -308,7 +309,10 @@ export function dgGrads(
   return { d: d ?? {}, g };
 }
 
-/** dStep then gStep with one generator forward pass (see dgGrads); running statistics move once. */
+/**
+ * dStep then gStep with one generator forward pass (see dgGrads); running statistics move once. Honours
+ * `train.freezeD` (no D update, no D losses); the separate dStep does not.
+ */
 export function dgStep(
   model: GanModel,
   optD: Adam,
