@@ -193,10 +193,9 @@ export function anchorLoss(image: tf.Tensor4D, real: tf.Tensor4D, eps: tf.Tensor
 }
 
 /**
- * G loss of one forward pass: advWeight · (fool D on both logits; not evaluated at all when advWeight is 0 and D is
- * frozen), plus klWeight · KL of the conditioning
- * augmentation, plus (Stage-II with reconWeight > 0) reconWeight · L1 between the real images and G2's rebuild of
- * their 64 px copy,
+ * G loss of one forward pass: advWeight · (fool D on both logits; not evaluated when advWeight is 0 and D is
+ * frozen), plus klWeight · KL of the conditioning augmentation,
+ * plus (Stage-II with reconWeight > 0) reconWeight · L1 between the real images and G2's rebuild of their 64 px copy,
  * plus (Stage-II with layoutWeight > 0) layoutWeight · L1 between G2's image pooled to 64 px and its Stage-I image,
  * plus (Stage-I with contentWeight > 0) contentWeight · L1 between G1's image and the caption's real image, both
  * average-pooled by contentPool,

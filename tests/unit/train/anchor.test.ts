@@ -163,13 +163,14 @@ describe("reconstruction anchor (train.anchorEvery / anchorWeight)", () => {
       { seed: 3, withDiscriminator: true },
     );
     const optD2 = new Adam(thawed.stores.d?.trainable ?? new Map(), 2e-3);
+    const optG2 = new Adam(thawed.trainedG.trainable, 2e-3);
     const x2 = stepInputs(batch, 32, c.zDim, c.cDim);
-    const r2 = dgStep(thawed, optD2, new Adam(thawed.trainedG.trainable, 2e-3), x2);
+    const r2 = dgStep(thawed, optD2, optG2, x2);
     expect(r2).toHaveProperty("d");
     disposeInputs(x2);
     const w = [...(thawed.stores.d?.trainable ?? [])][0];
     expect(w[1].dataSync()).not.toEqual(before.get(w[0]));
     for (const t of [m, thawed]) t.dispose();
-    for (const o of [optG, optD, optD2]) o.dispose();
+    for (const o of [optG, optD, optD2, optG2]) o.dispose();
   });
 });
