@@ -4,6 +4,7 @@
  *   npm run train -- --dataset DIR --resume RUN_DIR
  *   npm run train -- --dataset DIR --preset stage2-256 --stage1 STAGE1_RUN_DIR
  *   npm run train -- --dataset DIR --resume STAGE2_RUN_DIR --stage1 NEW_STAGE1_RUN_DIR   (fine-tune G2 to a retrained Stage-I)
+ *   npm run train -- --dataset NEW_DIR --resume RUN_DIR --switch-dataset   (fine-tune a run on a changed dataset)
  *   npm run train -- --synthetic 480 --dataset /tmp/shapes --preset tiny     (writes a coloured-shapes set first)
  * --keep-every N also keeps every Nth step's weights in RUN_DIR/kept/ (never pruned), to compare checkpoints later.
  * --set train.KEY=VALUE (repeatable) changes a training setting of the preset or, with --resume, of the run's saved
@@ -20,7 +21,7 @@ import { TrainConfigError, train } from "../lib/train";
 import { parseCli } from "./lib/cli";
 
 const USAGE =
-  "usage: npm run train -- --dataset DIR (--preset NAME [--run DIR] | --resume RUN_DIR) [--stage1 RUN_DIR] [--max-steps N] [--backend wasm|cpu|tensorflow] [--workers 2] [--keep-every STEPS] [--set train.KEY=JSON ...] [--synthetic COUNT]\n" +
+  "usage: npm run train -- --dataset DIR (--preset NAME [--run DIR] | --resume RUN_DIR) [--stage1 RUN_DIR] [--switch-dataset] [--max-steps N] [--backend wasm|cpu|tensorflow] [--workers 2] [--keep-every STEPS] [--set train.KEY=JSON ...] [--synthetic COUNT]\n" +
   `presets: ${PRESET_NAMES.join(", ")}`;
 
 const { values } = parseCli(
@@ -31,6 +32,7 @@ const { values } = parseCli(
       run: { type: "string" },
       resume: { type: "string" },
       stage1: { type: "string" },
+      "switch-dataset": { type: "boolean" },
       "max-steps": { type: "string" },
       backend: { type: "string" },
       synthetic: { type: "string" },
@@ -98,6 +100,7 @@ const result = await train({
   trainSettings: values.set?.length ? trainSettings : undefined,
   resume: Boolean(values.resume),
   stage1: values.stage1,
+  switchDataset: values["switch-dataset"],
   maxSteps: values["max-steps"] ? Number(values["max-steps"]) : undefined,
   backend: values.backend as BackendChoice | undefined,
   signal: ac.signal,

@@ -16,6 +16,11 @@ export interface SplitOptions {
   testClassFraction: number;
   /** fraction of the training classes' images kept for within-class validation */
   valFraction: number;
+  /**
+   * classes never held out for the test split (the ones a product's example prompts name): the next class of the
+   * stratum in seeded order takes the place, so the test split keeps its size
+   */
+  keepInTraining?: ReadonlySet<string>;
 }
 
 export const DEFAULT_SPLIT_OPTIONS: SplitOptions = { seed: 0, testClassFraction: 0.2, valFraction: 0.05 };
@@ -46,10 +51,10 @@ export function assignSplits(
     }
     const testClasses = new Set<string>();
     for (const list of strata.values()) {
-      const ordered = [...list].sort(
-        (a, b) => hash32(a, opts.seed) - hash32(b, opts.seed) || (a < b ? -1 : 1),
-      );
       const n = Math.round(list.length * opts.testClassFraction);
+      const ordered = list
+        .filter((c) => !opts.keepInTraining?.has(c))
+        .sort((a, b) => hash32(a, opts.seed) - hash32(b, opts.seed) || (a < b ? -1 : 1));
       for (const c of ordered.slice(0, n)) testClasses.add(c);
     }
     items.forEach((it, i) => {

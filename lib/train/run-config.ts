@@ -35,11 +35,13 @@ export interface RunConfig {
   stage1Dir: string | null;
   /** a Stage-II resume onto another Stage-I than its checkpoint was trained on */
   stage1Swapped: boolean;
+  /** a resume onto another dataset than the checkpoint was trained on (`switchDataset`) */
+  datasetSwitched: boolean;
 }
 
 type ConfigOptions = Pick<
   TrainOptions,
-  "runDir" | "datasetDir" | "preset" | "config" | "trainSettings" | "stage1"
+  "runDir" | "datasetDir" | "preset" | "config" | "trainSettings" | "stage1" | "switchDataset"
 >;
 
 /**
@@ -117,11 +119,17 @@ export async function resolveRunConfig(
     throw new TrainConfigError(
       `The run expects ${config.embDim}-d embeddings, the dataset has ${ds.manifest.textEncoder.dim}-d.`,
     );
-  if (saved && saved.datasetHash !== ds.manifest.hash)
+  const datasetSwitched = saved !== null && saved.datasetHash !== ds.manifest.hash;
+  if (datasetSwitched && !opts.switchDataset)
     throw new TrainConfigError(
-      `Cannot resume ${opts.runDir}: it was trained on dataset ${saved.datasetHash}, ${opts.datasetDir} is ${ds.manifest.hash}.`,
+      `Cannot resume ${opts.runDir}: it was trained on dataset ${saved.datasetHash}, ${opts.datasetDir} is ${ds.manifest.hash}. ` +
+        "To fine-tune it on the new dataset, pass switchDataset (--switch-dataset).",
     );
-  return { config, ds, textEncoderId: ds.manifest.textEncoder.id, stage1Dir, stage1Swapped };
+  if (datasetSwitched && saved.textEncoderId !== ds.manifest.textEncoder.id)
+    throw new TrainConfigError(
+      `Cannot switch ${opts.runDir} to ${opts.datasetDir}: its captions were embedded by ${ds.manifest.textEncoder.id}, the run was trained on ${saved.textEncoderId}'s. Embed the dataset with the run's text encoder.`,
+    );
+  return { config, ds, textEncoderId: ds.manifest.textEncoder.id, stage1Dir, stage1Swapped, datasetSwitched };
 }
 
 /** Copy a Stage-I checkpoint's generator (weights and running statistics) into `model`'s G1. */

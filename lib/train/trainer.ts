@@ -45,6 +45,11 @@ export interface TrainOptions {
    * of the same architecture (a retrained one) for the run to go on with (G2, D2 and Adam state are kept).
    */
   stage1?: string;
+  /**
+   * With resume: go on training on `datasetDir` although the run was trained on another dataset (new or changed
+   * captions and pictures). The text encoder must be the same one; weights, Adam state and the step count go on.
+   */
+  switchDataset?: boolean;
   signal?: AbortSignal;
   onEvent?: (e: ProgressEvent) => void;
   backend?: BackendChoice;
@@ -121,7 +126,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const saved: CheckpointState | null = resumePoint?.state ?? null;
 
   // ── config: requested (preset/config) vs saved; the architecture must match on resume
-  const { config, ds, textEncoderId, stage1Dir, stage1Swapped } = await resolveRunConfig(opts, saved);
+  const { config, ds, textEncoderId, stage1Dir, stage1Swapped, datasetSwitched } = await resolveRunConfig(
+    opts,
+    saved,
+  );
   const maxSteps = opts.maxSteps ?? config.train.maxSteps;
   const shards = opts.workers ?? 1;
   if ((config.train.modeSeekWeight ?? 0) > 0 && config.train.batchSize % (2 * shards) !== 0)
@@ -165,6 +173,18 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         await run.appendEvent(e);
         opts.onEvent?.(e);
       };
+      if (datasetSwitched) {
+        const info = await run.readRun();
+        if (info)
+          await run.writeRun({
+            ...info,
+            datasetDir: path.resolve(opts.datasetDir),
+            datasetHash: ds.manifest.hash,
+          });
+        await warn(
+          `dataset switched from step ${step}: ${path.resolve(opts.datasetDir)} (hash ${ds.manifest.hash}, was ${saved.datasetHash})`,
+        );
+      }
       if (stage1Swapped && stage1Dir) {
         // a Stage-II run continued on another (retrained) Stage-I: G2 and D2 go on, the frozen Stage-I is new
         await loadStage1Weights(model, stage1Dir);

@@ -44,6 +44,21 @@ describe("assignSplits", () => {
     expect(b).not.toEqual(a);
   });
 
+  it("never holds out a kept class; the stratum's next class takes its place", () => {
+    const opts = { seed: 1, testClassFraction: 0.2, valFraction: 0.05 };
+    const testOf = (s: string[]) => new Set(items.filter((_, i) => s[i] === "test").map((it) => it.class));
+    const before = testOf(assignSplits(items, opts));
+    const [kept] = [...before];
+    const after = testOf(assignSplits(items, { ...opts, keepInTraining: new Set([kept]) }));
+    expect(after.has(kept)).toBe(false);
+    expect(after.size).toBe(before.size);
+    // only the kept class is swapped, for one class of the same stratum (the group is class index parity)
+    const added = [...after].filter((c) => !before.has(c));
+    expect(added).toHaveLength(1);
+    expect(Number(added[0].slice(1)) % 2).toBe(Number(kept.slice(1)) % 2);
+    expect([...before].filter((c) => !after.has(c))).toEqual([kept]);
+  });
+
   it("keeps a predefined split", () => {
     const s = assignSplits([
       { id: "a", class: "x", split: "test" },

@@ -165,6 +165,29 @@ describe("trainer", () => {
     expect(last.losses).toHaveProperty("modeSeek");
   });
 
+  it("fine-tunes a run on another dataset only when asked (switchDataset), and records the switch", async () => {
+    const runDir = path.join(tmpDir("run"), "switch");
+    await train({ runDir, datasetDir: dataset, config: tiny(), maxSteps: 2, ...quiet });
+    const other = await shapesDataset({ count: 32 });
+    const resume = (switchDataset?: boolean) =>
+      train({ runDir, datasetDir: other, resume: true, switchDataset, maxSteps: 4, ...quiet });
+    await expect(resume()).rejects.toThrow(/trained on dataset \w+, .* is \w+\. .*pass switchDataset/);
+    await expect(resume(true)).resolves.toMatchObject({ status: "done", step: 4 });
+    const otherHash = JSON.parse(await fs.readFile(path.join(other, "manifest.json"), "utf8")).hash;
+    const state = await readCheckpointState(path.join(runDir, "checkpoints", "step-000004"));
+    expect(state.datasetHash).toBe(otherHash);
+    const run = JSON.parse(await fs.readFile(path.join(runDir, "run.json"), "utf8"));
+    expect(run.datasetHash).toBe(otherHash);
+    const warned = (await events(runDir)).filter((e) => e.type === "warning");
+    expect(warned.map((e) => (e as { message: string }).message)).toEqual([
+      expect.stringMatching(new RegExp(`^dataset switched from step 2: .*hash ${otherHash}, was \\w+\\)$`)),
+    ]);
+    // once switched, a plain resume on the new dataset needs no flag
+    await expect(
+      train({ runDir, datasetDir: other, resume: true, maxSteps: 5, ...quiet }),
+    ).resolves.toMatchObject({ step: 5 });
+  });
+
   it("refuses to resume with a different architecture, and a fresh start over checkpoints", async () => {
     const runDir = path.join(tmpDir("run"), "c");
     await train({ runDir, datasetDir: dataset, config: tiny(), maxSteps: 2, ...quiet });
