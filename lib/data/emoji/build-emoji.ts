@@ -17,7 +17,7 @@ import { type ColourName, colourShares, dominantColours } from "./colour-names";
 import { emojiCaptions } from "./emoji-captions";
 import { EMOJI_STYLES, type EmojiArt, findEmojiArt, loadEmojiEntries, packageVersion } from "./emoji-catalog";
 import { renderEmoji } from "./emoji-render";
-import { labelVocabulary } from "./emoji-words";
+import { commonName, commonNouns, labelVocabulary } from "./emoji-words";
 
 export interface BuildEmojiOptions {
   outDir: string;
@@ -27,6 +27,8 @@ export interface BuildEmojiOptions {
   /** toned variants kept per emoji and style besides the default yellow one */
   skinVariantsPerStyle?: number;
   captionsPerImage?: number;
+  /** add a caption with the common noun people type ("a blue car" for the sport utility vehicle; off by default) */
+  commonNames?: boolean;
   concurrency?: number;
   onProgress?: (phase: "render" | "write", done: number, total: number) => void;
 }
@@ -76,6 +78,7 @@ export async function buildEmojiDataset(opts: BuildEmojiOptions): Promise<BuildE
   const captionsPerImage = opts.captionsPerImage ?? 8;
   const entries = loadEmojiEntries();
   const vocabulary = labelVocabulary(entries);
+  const nouns = opts.commonNames ? commonNouns(entries) : null;
   let art = findEmojiArt(entries, { seed, skinVariantsPerStyle });
   if (opts.limit !== undefined && opts.limit < art.length) {
     const chosen = new Set(
@@ -129,6 +132,7 @@ export async function buildEmojiDataset(opts: BuildEmojiOptions): Promise<BuildE
       vocabulary,
       seed,
       count: captionsPerImage,
+      commonName: nouns ? commonName(a.entry, nouns) : undefined,
     });
     const rec: DatasetRecord = {
       id: `${a.style}/${a.entry.hex}`,

@@ -42,13 +42,23 @@ export interface CaptionInput {
   seed: number;
   /** captions wanted (5..10) */
   count: number;
+  /** the common noun people type for it ("car" for the sport utility vehicle; commonName), said with its colour */
+  commonName?: string;
 }
 
 /**
  * Captions a person might type for one emoji picture: its name, its art style, the colours measured from its pixels,
  * its category and a descriptive tag. The first caption is always the full one ("a flat red heart").
  */
-export function emojiCaptions({ entry, style, colours, vocabulary, seed, count }: CaptionInput): string[] {
+export function emojiCaptions({
+  entry,
+  style,
+  colours,
+  vocabulary,
+  seed,
+  count,
+  commonName,
+}: CaptionInput): string[] {
   const name = readableName(entry);
   const h = hash32(`${entry.hex}/${style}`, seed);
   const pick = <T>(xs: T[], salt: number): T => xs[(h >>> salt) % xs.length];
@@ -71,6 +81,8 @@ export function emojiCaptions({ entry, style, colours, vocabulary, seed, count }
     `${withArticle(`${colourAdj}${name}`)}, ${st.phrase}`,
     `${withArticle(noun)} of ${withArticle(`${colourAdj}${name}`)}`,
     `${colourAdj}${name} emoji`,
+    // what a person types for a kind of thing: "a blue car" for the sport utility vehicle, "a green tree" for the palm
+    ...(commonName && !isFlag && !isPerson ? [withArticle(`${colours[0] ?? ""} ${commonName}`.trim())] : []),
     // "a yellow square in yellow" says nothing: only list colours the name does not already give
     colourList && !(nameHasColour(name) && colours.length < 2)
       ? `${withArticle(name)} in ${colourList}, ${st.phrase}`

@@ -286,3 +286,40 @@ export function labelVocabulary(entries: readonly EmojiEntry[]): Set<string> {
     for (const w of e.label.toLowerCase().split(/[^a-z]+/)) if (w.length >= 3) v.add(w);
   return v;
 }
+
+/** words that end emoji names but say where, not what ("backhand index pointing right") */
+const DIRECTION_WORDS = new Set(["up", "down", "left", "right"]);
+
+/**
+ * Nouns that end at least `min` emoji names ("car": police car, racing car, …; "tree": palm tree, evergreen tree, …):
+ * the common words people type for a kind of thing, each with the subgroups of the emoji whose names they end.
+ */
+export function commonNouns(entries: readonly EmojiEntry[], min = 3): Map<string, Set<string>> {
+  const names = new Map<string, Set<string>>();
+  const subgroups = new Map<string, Set<string>>();
+  for (const e of entries) {
+    const label = e.baseLabel.toLowerCase();
+    const head = label
+      .split(/[^a-z]+/)
+      .filter(Boolean)
+      .at(-1);
+    if (!head || TAG_BLOCKLIST.has(head) || COLOUR_WORDS.has(head) || DIRECTION_WORDS.has(head)) continue;
+    names.set(head, (names.get(head) ?? new Set()).add(label));
+    subgroups.set(head, (subgroups.get(head) ?? new Set()).add(e.subgroup));
+  }
+  for (const [w, n] of names) if (n.size < min) subgroups.delete(w);
+  return subgroups;
+}
+
+/**
+ * The common noun among an emoji's tags that names its own kind ("car" for the sport utility vehicle, "tree" for the
+ * palm tree): it must end names of emoji in the same subgroup ("mouth" is not a grinning face's), the most used first.
+ */
+export function commonName(
+  entry: EmojiEntry,
+  nouns: ReadonlyMap<string, ReadonlySet<string>>,
+): string | undefined {
+  return entry.tags
+    .filter((t) => nouns.get(t)?.has(entry.subgroup))
+    .sort((a, b) => (nouns.get(b)?.size ?? 0) - (nouns.get(a)?.size ?? 0) || (a < b ? -1 : 1))[0];
+}

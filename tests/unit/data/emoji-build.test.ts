@@ -110,6 +110,28 @@ describe("emoji build (60-image sample)", () => {
     expect(again.manifest.hash).toBe(built.manifest.hash);
   });
 
+  it("adds a common-noun caption when asked (commonNames), keeping the other captions", async () => {
+    const common = await buildEmojiDataset({
+      outDir: path.join(tmp, "common"),
+      limit: 60,
+      seed: 3,
+      commonNames: true,
+    });
+    expect(common.manifest.hash).not.toBe(built.manifest.hash);
+    const withCommon = await loadDataset(path.join(tmp, "common"));
+    let added = 0;
+    withCommon.records.forEach((r, i) => {
+      const before = ds.records[i];
+      expect(r.id).toBe(before.id);
+      expect(r.captions[0]).toBe(before.captions[0]);
+      const fresh = r.captions.filter((c) => !before.captions.includes(c));
+      expect(fresh.length).toBeLessThanOrEqual(1);
+      for (const c of fresh) expect(c).toMatch(/^(an? )?([a-z]+ )?[a-z]+$/);
+      added += fresh.length;
+    });
+    expect(added).toBeGreaterThan(0);
+  });
+
   it("draws a contact sheet", async () => {
     const png = await contactSheet(path.join(tmp, "emoji"), { count: 16, columns: 4 });
     expect(Buffer.from(png).subarray(1, 4).toString()).toBe("PNG");

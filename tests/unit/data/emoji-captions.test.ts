@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { colourShares, dominantColours, nameColour } from "@/lib/data/emoji/colour-names";
 import { emojiCaptions } from "@/lib/data/emoji/emoji-captions";
 import type { EmojiEntry } from "@/lib/data/emoji/emoji-catalog";
-import { descriptiveTags, isPlural, readableName, withArticle } from "@/lib/data/emoji/emoji-words";
+import {
+  commonName,
+  commonNouns,
+  descriptiveTags,
+  isPlural,
+  readableName,
+  withArticle,
+} from "@/lib/data/emoji/emoji-words";
 
 const entry = (over: Partial<EmojiEntry>): EmojiEntry => ({
   kind: "2764",
@@ -125,6 +132,67 @@ describe("emoji captions", () => {
       count: 10,
     });
     expect(caps).toContain("black, red and yellow flag of Germany");
+  });
+
+  it("adds the common noun people type, with the measured colour, only when asked (commonName)", () => {
+    const vehicle = (baseLabel: string, tags: string[]) =>
+      entry({
+        kind: baseLabel,
+        hex: baseLabel,
+        baseLabel,
+        label: baseLabel,
+        tags,
+        group: "travel-places",
+        subgroup: "transport-ground",
+      });
+    const entries = [
+      vehicle("police car", ["police"]),
+      vehicle("racing car", ["racing"]),
+      vehicle("railway car", ["train"]),
+      vehicle("sport utility vehicle", ["car", "drive", "utility"]),
+      vehicle("up arrow", ["up"]),
+      vehicle("down arrow", ["down"]),
+      vehicle("left arrow", ["left"]),
+      entry({ baseLabel: "face with open mouth", label: "face with open mouth", subgroup: "face-concerned" }),
+      entry({ baseLabel: "zipper-mouth face", label: "zipper-mouth face", subgroup: "face-neutral" }),
+      entry({ baseLabel: "face without mouth", label: "face without mouth", subgroup: "face-neutral" }),
+      entry({ baseLabel: "hand over mouth", label: "hand over mouth", subgroup: "face-hand" }),
+    ];
+    const nouns = commonNouns(entries);
+    // "car" ends three names; "vehicle" one; "arrow" three; "mouth" three (in other subgroups than a grinning face)
+    expect([...nouns.keys()].sort()).toEqual(["arrow", "car", "mouth"]);
+    const suv = entries[3];
+    expect(commonName(suv, nouns)).toBe("car");
+    const grinning = entry({
+      baseLabel: "grinning face",
+      label: "grinning face",
+      tags: ["mouth"],
+      subgroup: "face-smiling",
+    });
+    expect(commonName(grinning, nouns)).toBeUndefined();
+    const input = {
+      entry: suv,
+      style: "twemoji" as const,
+      colours: ["blue" as const],
+      vocabulary: vocab,
+      seed: 0,
+      count: 8,
+    };
+    const plain = emojiCaptions(input);
+    const withCommon = emojiCaptions({ ...input, commonName: "car" });
+    expect(plain).not.toContain("a blue car");
+    expect(withCommon).toContain("a blue car");
+    expect(withCommon).toHaveLength(plain.length);
+    expect(withCommon[0]).toBe(plain[0]);
+    // flags keep their own captions
+    const flag = entry({
+      baseLabel: "flag: Japan",
+      label: "flag: Japan",
+      group: "flags",
+      subgroup: "country-flag",
+    });
+    const flagCaps = emojiCaptions({ ...input, entry: flag, colours: ["white", "red"], commonName: "flag" });
+    expect(flagCaps).not.toContain("a white flag");
   });
 
   it("uses articles and plurals correctly", () => {
