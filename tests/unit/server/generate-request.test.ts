@@ -11,7 +11,7 @@ const message = (b: unknown) => {
 describe("generate request limits", () => {
   it("applies defaults and normalises the prompt", () => {
     const r = generateRequestSchema.parse({ prompt: "  a red\u0007 heart \n " });
-    expect(r).toEqual({ prompt: "a red heart", count: 4, truncation: 1, live: false });
+    expect(r).toEqual({ prompt: "a red heart", count: 4, truncation: 0.7, live: false });
   });
 
   it("refuses bad input with messages that say what to fix", () => {
