@@ -173,23 +173,24 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         await run.appendEvent(e);
         opts.onEvent?.(e);
       };
-      if (datasetSwitched) {
+      // run.json follows what this resume changed: the dataset (switchDataset) and the frozen Stage-I (stage1)
+      const runChanges = {
+        ...(datasetSwitched
+          ? { datasetDir: path.resolve(opts.datasetDir), datasetHash: ds.manifest.hash }
+          : {}),
+        ...(stage1Swapped && stage1Dir ? { stage1Checkpoint: stage1Dir } : {}),
+      };
+      if (Object.keys(runChanges).length) {
         const info = await run.readRun();
-        if (info)
-          await run.writeRun({
-            ...info,
-            datasetDir: path.resolve(opts.datasetDir),
-            datasetHash: ds.manifest.hash,
-          });
+        if (info) await run.writeRun({ ...info, ...runChanges });
+      }
+      if (datasetSwitched)
         await warn(
           `dataset switched from step ${step}: ${path.resolve(opts.datasetDir)} (hash ${ds.manifest.hash}, was ${saved.datasetHash})`,
         );
-      }
       if (stage1Swapped && stage1Dir) {
         // a Stage-II run continued on another (retrained) Stage-I: G2 and D2 go on, the frozen Stage-I is new
         await loadStage1Weights(model, stage1Dir);
-        const info = await run.readRun();
-        if (info) await run.writeRun({ ...info, stage1Checkpoint: stage1Dir });
         await warn(`Stage-I replaced from step ${step}: ${stage1Dir} (was ${saved.stage1Checkpoint})`);
       }
       if (resumePoint.skipped.length) await warn(await setAsideCorrupt(run, resumePoint));

@@ -290,13 +290,18 @@ export function labelVocabulary(entries: readonly EmojiEntry[]): Set<string> {
 /** words that end emoji names but say where, not what ("backhand index pointing right") */
 const DIRECTION_WORDS = new Set(["up", "down", "left", "right"]);
 
+/** A common noun: how many distinct emoji names it ends, and the subgroups of those emoji. */
+export interface CommonNoun {
+  names: number;
+  subgroups: Set<string>;
+}
+
 /**
  * Nouns that end at least `min` emoji names ("car": police car, racing car, …; "tree": palm tree, evergreen tree, …):
- * the common words people type for a kind of thing, each with the subgroups of the emoji whose names they end.
+ * the common words people type for a kind of thing.
  */
-export function commonNouns(entries: readonly EmojiEntry[], min = 3): Map<string, Set<string>> {
-  const names = new Map<string, Set<string>>();
-  const subgroups = new Map<string, Set<string>>();
+export function commonNouns(entries: readonly EmojiEntry[], min = 3): Map<string, CommonNoun> {
+  const nouns = new Map<string, CommonNoun & { labels: Set<string> }>();
   for (const e of entries) {
     const label = e.baseLabel.toLowerCase();
     const head = label
@@ -304,22 +309,24 @@ export function commonNouns(entries: readonly EmojiEntry[], min = 3): Map<string
       .filter(Boolean)
       .at(-1);
     if (!head || TAG_BLOCKLIST.has(head) || COLOUR_WORDS.has(head) || DIRECTION_WORDS.has(head)) continue;
-    names.set(head, (names.get(head) ?? new Set()).add(label));
-    subgroups.set(head, (subgroups.get(head) ?? new Set()).add(e.subgroup));
+    const n = nouns.get(head) ?? { names: 0, subgroups: new Set<string>(), labels: new Set<string>() };
+    n.labels.add(label);
+    n.subgroups.add(e.subgroup);
+    nouns.set(head, n);
   }
-  for (const [w, n] of names) if (n.size < min) subgroups.delete(w);
-  return subgroups;
+  const out = new Map<string, CommonNoun>();
+  for (const [w, n] of nouns)
+    if (n.labels.size >= min) out.set(w, { names: n.labels.size, subgroups: n.subgroups });
+  return out;
 }
 
 /**
  * The common noun among an emoji's tags that names its own kind ("car" for the sport utility vehicle, "tree" for the
- * palm tree): it must end names of emoji in the same subgroup ("mouth" is not a grinning face's), the most used first.
+ * palm tree): it must end names of emoji in the same subgroup ("mouth" is not a grinning face's); of several, the one
+ * that ends the most names.
  */
-export function commonName(
-  entry: EmojiEntry,
-  nouns: ReadonlyMap<string, ReadonlySet<string>>,
-): string | undefined {
+export function commonName(entry: EmojiEntry, nouns: ReadonlyMap<string, CommonNoun>): string | undefined {
   return entry.tags
-    .filter((t) => nouns.get(t)?.has(entry.subgroup))
-    .sort((a, b) => (nouns.get(b)?.size ?? 0) - (nouns.get(a)?.size ?? 0) || (a < b ? -1 : 1))[0];
+    .filter((t) => nouns.get(t)?.subgroups.has(entry.subgroup))
+    .sort((a, b) => (nouns.get(b)?.names ?? 0) - (nouns.get(a)?.names ?? 0) || (a < b ? -1 : 1))[0];
 }
