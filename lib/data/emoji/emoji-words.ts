@@ -290,10 +290,27 @@ export function labelVocabulary(entries: readonly EmojiEntry[]): Set<string> {
 /** words that end emoji names but say where, not what ("backhand index pointing right") */
 const DIRECTION_WORDS = new Set(["up", "down", "left", "right"]);
 
-/** A common noun: how many distinct emoji names it ends, and the subgroups of those emoji. */
+/** tags that end emoji names but are a part or a property of the thing drawn, never the thing ("face with open mouth") */
+const NOT_A_THING = new Set(["mouth", "nose", "tongue", "sweat", "tears", "volume"]);
+
+/** A common noun: how many distinct emoji names it ends, and how many of them each subgroup holds. */
 export interface CommonNoun {
   names: number;
-  subgroups: Set<string>;
+  subgroups: Map<string, number>;
+}
+
+const words = (label: string) =>
+  label
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter(Boolean);
+
+/**
+ * The words that say what an emoji is: its name before the first " with ", " in ", " of ", … ("heart" of "heart with
+ * arrow", "pot" of "pot of food", "sun" of "sun behind cloud").
+ */
+export function nameHead(label: string): string[] {
+  return words(label.toLowerCase().split(/ (?:with|without|in|on|behind|from|and|of|over)\b|:/)[0]);
 }
 
 /**
@@ -301,32 +318,45 @@ export interface CommonNoun {
  * the common words people type for a kind of thing.
  */
 export function commonNouns(entries: readonly EmojiEntry[], min = 3): Map<string, CommonNoun> {
-  const nouns = new Map<string, CommonNoun & { labels: Set<string> }>();
+  const nouns = new Map<string, { subgroups: Map<string, Set<string>>; labels: Set<string> }>();
   for (const e of entries) {
     const label = e.baseLabel.toLowerCase();
-    const head = label
-      .split(/[^a-z]+/)
-      .filter(Boolean)
-      .at(-1);
+    const head = words(label).at(-1);
     if (!head || TAG_BLOCKLIST.has(head) || COLOUR_WORDS.has(head) || DIRECTION_WORDS.has(head)) continue;
-    const n = nouns.get(head) ?? { names: 0, subgroups: new Set<string>(), labels: new Set<string>() };
+    if (NOT_A_THING.has(head)) continue;
+    const n = nouns.get(head) ?? { subgroups: new Map<string, Set<string>>(), labels: new Set<string>() };
     n.labels.add(label);
-    n.subgroups.add(e.subgroup);
+    n.subgroups.set(e.subgroup, (n.subgroups.get(e.subgroup) ?? new Set<string>()).add(label));
     nouns.set(head, n);
   }
   const out = new Map<string, CommonNoun>();
   for (const [w, n] of nouns)
-    if (n.labels.size >= min) out.set(w, { names: n.labels.size, subgroups: n.subgroups });
+    if (n.labels.size >= min)
+      out.set(w, {
+        names: n.labels.size,
+        subgroups: new Map([...n.subgroups].map(([g, labels]) => [g, labels.size])),
+      });
   return out;
 }
 
 /**
  * The common noun among an emoji's tags that names its own kind ("car" for the sport utility vehicle, "tree" for the
- * palm tree): it must end names of emoji in the same subgroup ("mouth" is not a grinning face's); of several, the one
- * that ends the most names.
+ * palm tree), of several the one that ends the most names. It must end the name of another emoji of the same subgroup
+ * ("mouth" is not a grinning face's; the hot dog is the only food named "dog"), and when the emoji's own name has the
+ * word, or the emoji is a face, it must be what the name is about ("arrow" is not the "heart with arrow", "flag" not
+ * the "mailbox with lowered flag", "cat" is the "cat face" but not the "tiger face").
  */
 export function commonName(entry: EmojiEntry, nouns: ReadonlyMap<string, CommonNoun>): string | undefined {
+  const own = words(entry.baseLabel);
+  const head = nameHead(entry.baseLabel);
+  // a face is about the word before "face" ("cat face"), or about nothing a tag names ("smiling face with hearts")
+  const face = head.at(-1) === "face";
+  const about = face ? head.at(-2) : head.at(-1);
   return entry.tags
-    .filter((t) => nouns.get(t)?.subgroups.has(entry.subgroup))
+    .filter((t) => {
+      const inGroup = nouns.get(t)?.subgroups.get(entry.subgroup) ?? 0;
+      const ownEnds = own.at(-1) === t ? 1 : 0;
+      return inGroup - ownEnds >= 1 && (face || own.includes(t) ? about === t : true);
+    })
     .sort((a, b) => (nouns.get(b)?.names ?? 0) - (nouns.get(a)?.names ?? 0) || (a < b ? -1 : 1))[0];
 }

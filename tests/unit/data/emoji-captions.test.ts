@@ -159,8 +159,8 @@ describe("emoji captions", () => {
       entry({ baseLabel: "hand over mouth", label: "hand over mouth", subgroup: "face-hand" }),
     ];
     const nouns = commonNouns(entries);
-    // "car" ends three names; "vehicle" one; "arrow" three; "mouth" three (in other subgroups than a grinning face)
-    expect([...nouns.keys()].sort()).toEqual(["arrow", "car", "mouth"]);
+    // "car" ends three names; "vehicle" one; "arrow" three; "mouth" three, but a mouth is a part, never the thing
+    expect([...nouns.keys()].sort()).toEqual(["arrow", "car"]);
     const suv = entries[3];
     expect(commonName(suv, nouns)).toBe("car");
     const grinning = entry({
@@ -193,6 +193,47 @@ describe("emoji captions", () => {
     });
     const flagCaps = emojiCaptions({ ...input, entry: flag, colours: ["white", "red"], commonName: "flag" });
     expect(flagCaps).not.toContain("a white flag");
+  });
+
+  it("names an emoji by what its name is about, not by a part or by a word after 'with' (commonName)", () => {
+    const e = (baseLabel: string, subgroup: string, tags: string[]) =>
+      entry({ kind: baseLabel, hex: baseLabel, baseLabel, label: baseLabel, subgroup, tags });
+    const entries = [
+      e("red heart", "heart", ["heart"]),
+      e("blue heart", "heart", ["heart"]),
+      e("broken heart", "heart", ["heart"]),
+      e("heart with arrow", "heart", ["arrow", "heart"]),
+      e("up arrow", "arrow", ["arrow"]),
+      e("down arrow", "arrow", ["arrow"]),
+      e("bow and arrow", "tool", ["arrow"]),
+      e("grinning cat", "cat-face", ["cat"]),
+      e("crying cat", "cat-face", ["cat"]),
+      e("weary cat", "cat-face", ["cat"]),
+      e("cat face", "animal-mammal", ["cat", "face"]),
+      e("tiger face", "animal-mammal", ["cat", "tiger"]),
+      e("black cat", "animal-mammal", ["cat"]),
+      e("guide dog", "animal-mammal", ["dog"]),
+      e("service dog", "animal-mammal", ["dog"]),
+      e("hot dog", "food-prepared", ["dog", "sausage"]),
+      e("face with open mouth", "face-concerned", ["mouth"]),
+      e("face without mouth", "face-neutral", ["mouth"]),
+      e("zipper-mouth face", "face-neutral", ["mouth"]),
+      e("closed mailbox with lowered flag", "mail", ["flag", "mailbox"]),
+      e("open mailbox with raised flag", "mail", ["flag", "mailbox"]),
+      e("white flag", "flag", ["flag"]),
+    ];
+    const nouns = commonNouns(entries);
+    expect([...nouns.keys()].sort()).toEqual(["arrow", "cat", "dog", "flag", "heart"]); // not "mouth": a part
+    const name = (label: string) =>
+      commonName(entries.find((x) => x.baseLabel === label) ?? entries[0], nouns);
+    expect(name("heart with arrow")).toBe("heart"); // not "arrow", though "arrow" ends more names
+    expect(name("bow and arrow")).toBeUndefined(); // a bow first; and no other "arrow" among the tools
+    expect(name("cat face")).toBe("cat");
+    expect(name("tiger face")).toBeUndefined(); // a face is about the word before "face"
+    expect(name("hot dog")).toBeUndefined(); // the only "dog" among foods
+    expect(name("guide dog")).toBe("dog");
+    // both mailboxes end in "flag", but a mailbox is what they are
+    expect(name("closed mailbox with lowered flag")).toBeUndefined();
   });
 
   it("uses articles and plurals correctly", () => {
