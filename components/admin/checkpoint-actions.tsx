@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { EvalSummary } from "@/lib/eval";
 import { truncationLabel } from "@/lib/generate-events";
 import type { CheckpointView } from "@/lib/server";
+import { jointText } from "./metrics-line";
 
 /** Per-checkpoint controls of the live run view: its evaluation figures and (re)evaluate, and promotion. */
 
@@ -87,6 +88,7 @@ export function CheckpointEval({
             ` · near classes ${pct(m.generated.rPrecisionNear)} (real ${m.real.rPrecisionNear != null ? pct(m.real.rPrecisionNear) : "—"})`}{" "}
           · Fréchet {m.generated.frechet?.toFixed(0) ?? "—"} (real {m.real.frechet?.toFixed(0) ?? "—"}) ·
           IS-like {m.generated.inceptionLike?.toFixed(1) ?? "—"}
+          {m.generated.jointFrechet != null && ` · ${jointText(m)}`}
           {m.generated.seedDiversity != null && ` · seed diversity ${m.generated.seedDiversity.toFixed(2)}`}
         </span>
       )}

@@ -3,14 +3,21 @@ import { truncationLabel } from "@/lib/generate-events";
 
 interface Figures {
   chance: number;
-  real: { rPrecision: number; rPrecisionNear?: number | null; frechet: number | null };
+  real: {
+    rPrecision: number;
+    rPrecisionNear?: number | null;
+    frechet: number | null;
+    jointFrechet?: number | null;
+  };
   generated: {
     rPrecision: number;
     rPrecisionNear?: number | null;
     frechet: number | null;
+    jointFrechet?: number | null;
     inceptionLike: number | null;
     seedDiversity?: number | null;
   };
+  shuffled?: { jointFrechet?: number | null } | null;
 }
 export interface MetricsLike {
   n?: number;
@@ -21,6 +28,12 @@ export interface MetricsLike {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const two = (x: number | null | undefined) => (x == null ? "—" : x.toFixed(2));
+
+/** "image–text Fréchet 0.31 (real 0.20, shuffled 0.95)": between the ceiling and the floor, lower is better */
+export function jointText(m: Figures): string {
+  return `image–text Fréchet ${two(m.generated.jointFrechet)} (real ${two(m.real.jointFrechet)}, shuffled ${two(m.shuffled?.jointFrechet)})`;
+}
 
 export function MetricsLine({
   metrics,
@@ -41,6 +54,7 @@ export function MetricsLine({
             ` · near classes ${pct(m.generated.rPrecisionNear)} of ${m.real.rPrecisionNear != null ? pct(m.real.rPrecisionNear) : "—"}`}
           {m.generated.frechet != null &&
             ` · Fréchet ${m.generated.frechet.toFixed(0)} (real ${m.real.frechet?.toFixed(0) ?? "—"})`}
+          {m.generated.jointFrechet != null && ` · ${jointText(m)}`}
           {m.generated.seedDiversity != null && ` · seed diversity ${m.generated.seedDiversity.toFixed(2)}`}
         </span>
       ))}

@@ -38,21 +38,21 @@ const pct = (x: number | null | undefined) =>
 const num = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? "—" : x.toFixed(d));
 
 function row(label: string, m: ConditionMetrics | null): string {
-  if (!m) return `| ${label} | — | — | — | — | — | — |`;
-  return `| ${label} | ${pct(m.rPrecision)} | ${pct(m.rPrecisionNear)} | ${num(m.frechet, 3)} | ${num(m.inceptionLike)} | ${pct(m.classAccuracy)} | ${num(m.seedDiversity, 3)} |`;
+  if (!m) return `| ${label} | — | — | — | — | — | — | — |`;
+  return `| ${label} | ${pct(m.rPrecision)} | ${pct(m.rPrecisionNear)} | ${num(m.frechet, 3)} | ${num(m.jointFrechet, 3)} | ${num(m.inceptionLike)} | ${pct(m.classAccuracy)} | ${num(m.seedDiversity, 3)} |`;
 }
 
 const ms = (x: MeanSd | undefined, f: (v: number | null) => string) =>
   x ? `${f(x.mean)} ± ${f(x.sd)}` : "—";
 
 function summaryRow(label: string, s: RunSummary[string][keyof RunSummary[string]]): string {
-  if (!s) return `| ${label} | — | — | — | — | — | — |`;
-  return `| ${label} | ${ms(s.rPrecision, pct)} | ${ms(s.rPrecisionNear, pct)} | ${ms(s.frechet, (v) => num(v, 3))} | ${ms(s.inceptionLike, num)} | ${ms(s.classAccuracy, pct)} | ${ms(s.seedDiversity, (v) => num(v, 3))} |`;
+  if (!s) return `| ${label} | — | — | — | — | — | — | — |`;
+  return `| ${label} | ${ms(s.rPrecision, pct)} | ${ms(s.rPrecisionNear, pct)} | ${ms(s.frechet, (v) => num(v, 3))} | ${ms(s.jointFrechet, (v) => num(v, 3))} | ${ms(s.inceptionLike, num)} | ${ms(s.classAccuracy, pct)} | ${ms(s.seedDiversity, (v) => num(v, 3))} |`;
 }
 
 const TABLE_HEAD =
-  "| images | R-precision ↑ | near-class R-precision ↑ | Fréchet distance ↓ | Inception-like ↑ | class accuracy ↑ | seed diversity ↑ |";
-const TABLE_RULE = "| --- | --- | --- | --- | --- | --- | --- |";
+  "| images | R-precision ↑ | near-class R-precision ↑ | Fréchet distance ↓ | image–text Fréchet ↓ | Inception-like ↑ | class accuracy ↑ | seed diversity ↑ |";
+const TABLE_RULE = "| --- | --- | --- | --- | --- | --- | --- | --- |";
 
 export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): string {
   const perImage = r.captionsPerImage ?? 1;
@@ -101,7 +101,8 @@ export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): strin
     "- Fréchet distance: FID's formula on the eval encoder's pooled features, against real images of the same split that are not the captions' own images; the real row is two disjoint real samples, so it shows the small-sample floor of the distance.",
     "- Inception-like score: exp(E KL(p(y|x) ‖ p(y))) with the eval classifier over the train+val classes. On the class-disjoint test split those classes are not the images' own: there it only says how confidently and diversely images fall into known classes; compare it with the real row.",
     "- Seed diversity: each caption is generated twice with different noise; the cosine distance between the two images' eval embeddings over the distance between images of different captions. 0: the noise is ignored (every seed gives the same picture); 1: a new seed changes the picture as much as a new caption.",
-    "- Shuffled captions: each image is scored against a caption of another class; the generated images are the same, so only R-precision is shown.",
+    "- Image–text Fréchet distance: the same formula on (image, caption) pairs, each the image's eval embedding beside its caption's (both normalised; the Fréchet Joint Distance of DeVries et al. 2019), against the reference images with their own captions. It sees whether images go with their captions, which the image-only distance cannot.",
+    "- Shuffled captions: each generated image is paired with a caption of another class (the floor). The images are the same as the generated row's, so their image-only Fréchet distance and Inception-like score would be too; R-precision and the image–text Fréchet distance show what drawing for the wrong caption costs.",
     ...(perImage > 1
       ? [
           `- ${perImage} captions per image: R-precision, class accuracy and seed diversity use every caption; the Fréchet distance and Inception-like score use each image's first caption only, so real and generated sets have one image per item image.`,

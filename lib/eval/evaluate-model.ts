@@ -228,18 +228,21 @@ export interface EvalSummary {
         rPrecision: number;
         rPrecisionNear?: number | null;
         frechet: number | null;
+        /** absent in summaries recorded before the image–text Fréchet distance was measured */
+        jointFrechet?: number | null;
         inceptionLike: number | null;
       };
       generated: {
         rPrecision: number;
         rPrecisionNear?: number | null;
         frechet: number | null;
+        jointFrechet?: number | null;
         inceptionLike: number | null;
         classAccuracy: number | null;
         /** absent in summaries recorded before seed diversity was measured */
         seedDiversity?: number | null;
       };
-      shuffled: { rPrecision: number; rPrecisionNear?: number | null } | null;
+      shuffled: { rPrecision: number; rPrecisionNear?: number | null; jointFrechet?: number | null } | null;
     }
   >;
 }
@@ -260,18 +263,24 @@ export function summariseEval(
         rPrecision: m.real.rPrecision,
         rPrecisionNear: m.real.rPrecisionNear ?? null,
         frechet: m.real.frechet,
+        jointFrechet: m.real.jointFrechet ?? null,
         inceptionLike: m.real.inceptionLike,
       },
       generated: {
         rPrecision: m.generated.rPrecision,
         rPrecisionNear: m.generated.rPrecisionNear ?? null,
         frechet: m.generated.frechet,
+        jointFrechet: m.generated.jointFrechet ?? null,
         inceptionLike: m.generated.inceptionLike,
         classAccuracy: m.generated.classAccuracy,
         seedDiversity: m.generated.seedDiversity ?? null,
       },
       shuffled: m.shuffled
-        ? { rPrecision: m.shuffled.rPrecision, rPrecisionNear: m.shuffled.rPrecisionNear ?? null }
+        ? {
+            rPrecision: m.shuffled.rPrecision,
+            rPrecisionNear: m.shuffled.rPrecisionNear ?? null,
+            jointFrechet: m.shuffled.jointFrechet ?? null,
+          }
         : null,
     };
   }

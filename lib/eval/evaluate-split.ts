@@ -8,6 +8,7 @@ import { encodeImages, encodeTexts } from "./encode";
 import type { EvalNets } from "./eval-nets";
 import { frechetDistance, type GaussianFit, gaussianFit } from "./frechet-distance";
 import { inceptionScore, softmaxRows } from "./inception-score";
+import { type JointPair, jointFit } from "./joint-frechet";
 import { type RPrecisionTrial, rPrecision } from "./r-precision";
 import { seedDiversity } from "./seed-diversity";
 import type { SplitPlan } from "./split-plan";
@@ -25,6 +26,12 @@ export interface ConditionMetrics {
   rPrecisionNear?: number | null;
   /** against the split's reference real images; null for the floor (same images as "generated") */
   frechet: number | null;
+  /**
+   * image–text Fréchet distance (joint-frechet.ts) of the (image, caption) pairs against the reference images with
+   * their own captions; for the floor, the generated images paired with the shuffled captions; absent in metrics
+   * recorded before it existed
+   */
+  jointFrechet?: number | null;
   /** exp(E KL(p(y|x) ‖ p(y))) over the classifier's train+val classes; null for the floor */
   inceptionLike: number | null;
   /** argmax class = the caption's class; null when the split's classes are unknown to the classifier (test) */
@@ -57,8 +64,9 @@ export interface SplitContext {
   classes: string[];
   dataset: LoadedDataset;
   plan: SplitPlan;
-  /** cached reference fit (computed on first use) */
+  /** cached reference fits (computed on first use): image features, and (image, caption) pairs */
   referenceFit?: GaussianFit;
+  referenceJointFit?: GaussianFit;
 }
 
 function gather(images: Uint8Array, records: number[]): Uint8Array {
@@ -94,6 +102,34 @@ function trialTexts(ctx: SplitContext): TrialTexts {
   };
 }
 
+/**
+ * The reference real images' fits, once per context: their pooled features, and (image, caption) pairs with as many
+ * of each image's own captions as the items have (its first ones), for the image–text Fréchet distance.
+ */
+function referenceFits(ctx: SplitContext): void {
+  if (ctx.referenceFit && ctx.referenceJointFit) return;
+  const images = ctx.dataset.images[64] as Uint8Array;
+  const emb = ctx.dataset.embeddings as Float32Array;
+  const T = ctx.dataset.manifest.textEncoder?.dim as number;
+  const enc = encodeImages(ctx.nets, gather(images, ctx.plan.reference));
+  ctx.referenceFit = gaussianFit(enc.features, ctx.nets.featureDim);
+  const pairs: JointPair[] = [];
+  const rows: number[] = [];
+  ctx.plan.reference.forEach((r, i) => {
+    const rec = ctx.dataset.records[r];
+    for (let c = 0; c < ctx.plan.captionsPerImage; c++) {
+      pairs.push({ image: i, text: rows.length });
+      rows.push(rec.embeddingOffset + (c % rec.captions.length));
+    }
+  });
+  const sentences = new Float32Array(rows.length * T);
+  rows.forEach((row, j) => {
+    sentences.set(emb.subarray(row * T, (row + 1) * T), j * T);
+  });
+  const E = ctx.nets.config.embDim;
+  ctx.referenceJointFit = jointFit(enc.embeddings, encodeTexts(ctx.nets, sentences), E, pairs);
+}
+
 function conditionMetrics(
   ctx: SplitContext,
   images64: Uint8Array,
@@ -108,29 +144,37 @@ function conditionMetrics(
     : null;
   const permute = (ts: RPrecisionTrial[]) =>
     permutation ? ts.map((t) => ({ ...t, image: permutation[t.image] })) : ts;
-  const rp = rPrecision(enc.embeddings, texts.text, E, permute(texts.trials)).rPrecision;
+  const trials = permute(texts.trials);
+  const rp = rPrecision(enc.embeddings, texts.text, E, trials).rPrecision;
   const rpNear = texts.nearTrials.length
     ? rPrecision(enc.embeddings, texts.text, E, permute(texts.nearTrials)).rPrecision
     : null;
+  referenceFits(ctx);
+  // every (image, caption) pair the R-precision trials score: the image beside its caption (the true one, or for the
+  // floor the shuffled one)
+  const pairs: JointPair[] = trials.map((t) => ({ image: t.image, text: t.candidates[0] }));
+  const jointFrechet = frechetDistance(
+    jointFit(enc.embeddings, texts.text, E, pairs),
+    ctx.referenceJointFit as GaussianFit,
+  );
   if (permutation)
     return {
       count: enc.count,
       rPrecision: rp,
       rPrecisionNear: rpNear,
       frechet: null,
+      jointFrechet,
       inceptionLike: null,
       classAccuracy: null,
     };
-  const images = ctx.dataset.images[64] as Uint8Array;
-  ctx.referenceFit ??= gaussianFit(
-    encodeImages(ctx.nets, gather(images, ctx.plan.reference)).features,
-    ctx.nets.featureDim,
-  );
   // the Fréchet distance and Inception-like score see each image once: the first round of items (with several
   // captions per image the real row repeats its images, which would shrink its sample and bias both)
   const first = ctx.plan.items.length / ctx.plan.captionsPerImage;
   const C = ctx.nets.featureDim;
-  const frechet = frechetDistance(gaussianFit(enc.features.subarray(0, first * C), C), ctx.referenceFit);
+  const frechet = frechetDistance(
+    gaussianFit(enc.features.subarray(0, first * C), C),
+    ctx.referenceFit as GaussianFit,
+  );
   const K = ctx.classes.length;
   const probs = softmaxRows(enc.logits, K);
   const index = new Map(ctx.classes.map((c, i) => [c, i]));
@@ -146,6 +190,7 @@ function conditionMetrics(
     rPrecision: rp,
     rPrecisionNear: rpNear,
     frechet,
+    jointFrechet,
     inceptionLike: inceptionScore(probs.subarray(0, first * K), K).mean,
     classAccuracy: known ? correct / ctx.plan.items.length : null,
     seedDiversity: diversity,

@@ -44,6 +44,7 @@ export {
 export { type ConditionMetrics, evaluateSplit, type SplitContext, type SplitMetrics } from "./evaluate-split";
 export { frechetDistance, type GaussianFit, gaussianFit } from "./frechet-distance";
 export { type InceptionScore, inceptionScore, softmaxRows } from "./inception-score";
+export { type JointPair, jointFeatures, jointFit } from "./joint-frechet";
 export { classLoss, sameClassMask, sentenceMatchingLoss } from "./matching-loss";
 export { makeRPrecisionTrials, type RPrecisionResult, type RPrecisionTrial, rPrecision } from "./r-precision";
 export { type SeedDiversity, seedDiversity } from "./seed-diversity";

@@ -16,6 +16,7 @@ type Metric =
   | "rPrecision"
   | "rPrecisionNear"
   | "frechet"
+  | "jointFrechet"
   | "inceptionLike"
   | "classAccuracy"
   | "seedDiversity";
@@ -26,6 +27,7 @@ const METRICS: Metric[] = [
   "rPrecision",
   "rPrecisionNear",
   "frechet",
+  "jointFrechet",
   "inceptionLike",
   "classAccuracy",
   "seedDiversity",

@@ -153,7 +153,7 @@ export function metricsTable(m: EvalSummary | undefined): string {
   const num = (x: number | null | undefined, d = 1) => (x == null ? "—" : x.toFixed(d));
   const rows = Object.entries(m.splits).map(
     ([split, s]) =>
-      `| ${split} | ${pct(s.generated.rPrecision)} | ${pct(s.real.rPrecision)} | ${pct(s.shuffled?.rPrecision)} | ${pct(s.generated.rPrecisionNear)} | ${pct(s.real.rPrecisionNear)} | ${num(s.generated.frechet)} | ${num(s.real.frechet)} | ${num(s.generated.inceptionLike, 2)} | ${num(s.real.inceptionLike, 2)} | ${num(s.generated.seedDiversity, 2)} |`,
+      `| ${split} | ${pct(s.generated.rPrecision)} | ${pct(s.real.rPrecision)} | ${pct(s.shuffled?.rPrecision)} | ${pct(s.generated.rPrecisionNear)} | ${pct(s.real.rPrecisionNear)} | ${num(s.generated.frechet)} | ${num(s.real.frechet)} | ${num(s.generated.jointFrechet, 2)} | ${num(s.real.jointFrechet, 2)} | ${num(s.shuffled?.jointFrechet, 2)} | ${num(s.generated.inceptionLike, 2)} | ${num(s.real.inceptionLike, 2)} | ${num(s.generated.seedDiversity, 2)} |`,
   );
   const perImage = m.captionsPerImage ?? 1;
   const protocol =
@@ -161,8 +161,8 @@ export function metricsTable(m: EvalSummary | undefined): string {
     `, ${truncationLabel(m.truncation)}`;
   return `## Evaluation (eval nets ${m.evalNets}, ${m.n} images per split${protocol}, seed ${m.seed})
 
-| split | R-precision generated | real (ceiling) | shuffled (floor) | near-class R-precision generated | real | Fréchet generated | real | IS-like generated | real | seed diversity |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| split | R-precision generated | real (ceiling) | shuffled (floor) | near-class R-precision generated | real | Fréchet generated | real | image–text Fréchet generated | real | shuffled (floor) | IS-like generated | real | seed diversity |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join("\n")}
 `;
 }

@@ -58,6 +58,11 @@ describe("eval networks on the synthetic shapes set", () => {
     expect(m.generated?.rPrecision).toBe(m.real.rPrecision);
     expect(m.generated?.frechet).toBeCloseTo(m.real.frechet as number, 6);
     expect(m.shuffled?.rPrecision).toBeLessThan(0.2);
+    // the image–text Fréchet distance: the real images with their captions are near the reference pairs; paired with
+    // shuffled captions, far
+    expect(m.generated?.jointFrechet).toBeCloseTo(m.real.jointFrechet as number, 6);
+    expect(m.shuffled?.jointFrechet).toBeGreaterThan(2 * (m.real.jointFrechet as number));
+    expect(m.shuffled?.frechet).toBeNull();
     // near classes: each true caption against one caption of each of the split's other classes (nearest first)
     const valClasses = new Set(ds.records.filter((r) => r.split === "val").map((r) => r.class)).size;
     expect(valClasses).toBeGreaterThan(2);

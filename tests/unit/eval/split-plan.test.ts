@@ -138,8 +138,8 @@ describe("formatEvalReport", () => {
           nearChance: 1 / 17,
           classesKnown: false,
           real: cond,
-          generated: { ...cond, rPrecision: 0.125, seedDiversity: 0.42 },
-          shuffled: { ...cond, rPrecision: 0.01, frechet: null, inceptionLike: null },
+          generated: { ...cond, rPrecision: 0.125, seedDiversity: 0.42, jointFrechet: 0.5 },
+          shuffled: { ...cond, rPrecision: 0.01, frechet: null, jointFrechet: 1.5, inceptionLike: null },
         },
       },
       timings: { generateSec: 1, metricsSec: 1, totalSec: 2 },
@@ -147,9 +147,10 @@ describe("formatEvalReport", () => {
     };
     const md = formatEvalReport(report);
     expect(md).toContain("## test split (classes never seen in training)");
-    expect(md).toContain("| real (ceiling) | 50.0% | 25.0% | 1.250 | 3.50 | — | — |");
-    expect(md).toContain("| generated | 12.5% | 25.0% | 1.250 | 3.50 | — | 0.420 |");
-    expect(md).toContain("| shuffled captions (floor) | 1.0% | 25.0% | — | — | — |");
+    // the real row has no image–text figure here (a report recorded before it): a dash
+    expect(md).toContain("| real (ceiling) | 50.0% | 25.0% | 1.250 | — | 3.50 | — | — |");
+    expect(md).toContain("| generated | 12.5% | 25.0% | 1.250 | 0.500 | 3.50 | — | 0.420 |");
+    expect(md).toContain("| shuffled captions (floor) | 1.0% | 25.0% | — | 1.500 | — | — | — |");
     expect(md).toContain("near-class R-precision: among 17 (chance 5.9%)");
     // a report recorded before the near-class figure: a dash, no claim
     const old = structuredClone(report);
@@ -158,7 +159,7 @@ describe("formatEvalReport", () => {
     delete t.nearClasses;
     delete t.nearChance;
     const oldMd = formatEvalReport(old);
-    expect(oldMd).toContain("| real (ceiling) | 50.0% | — | 1.250 | 3.50 | — | — |");
+    expect(oldMd).toContain("| real (ceiling) | 50.0% | — | 1.250 | — | 3.50 | — | — |");
     expect(oldMd).not.toContain("near-class R-precision: among");
   });
 });

@@ -39,8 +39,15 @@ interface Summary {
     {
       items: number;
       chance: number;
-      real: { rPrecision: number; frechet: number };
-      generated: { rPrecision: number; frechet: number; inceptionLike: number; seedDiversity: number };
+      real: { rPrecision: number; frechet: number; jointFrechet: number };
+      generated: {
+        rPrecision: number;
+        frechet: number;
+        jointFrechet: number;
+        inceptionLike: number;
+        seedDiversity: number;
+      };
+      shuffled: { jointFrechet: number } | null;
     }
   >;
 }
@@ -152,6 +159,11 @@ describe("checkpoint evaluation in the worker", () => {
     const card = readFileSync(path.join(folder, "MODEL_CARD.md"), "utf8");
     expect(card).toMatch(/\| val \| \d+\.\d% \| \d+\.\d% \|/);
     expect(card).toMatch(/\| seed diversity \|\n/);
+    // the image–text Fréchet distance, generated / real / shuffled floor, measured for every split
+    expect(card).toContain("| image–text Fréchet generated | real | shuffled (floor) |");
+    const split = (version.card.metrics as Summary).splits.val;
+    for (const v of [split.generated.jointFrechet, split.real.jointFrechet, split.shuffled?.jointFrechet])
+      expect(v).toEqual(expect.any(Number));
     // scored as the studio serves (its default noise truncation), and the card says so
     expect((version.card.metrics as Summary).truncation).toBe(TRUNCATION_DEFAULT);
     expect(card).toContain(`noise truncated at ${TRUNCATION_DEFAULT},`);
