@@ -1,6 +1,6 @@
 /**
  * Dataset command line:
- *   npm run dataset -- build-emoji [--out DIR] [--seed N] [--limit N] [--no-embed] [--common-names]
+ *   npm run dataset -- build-emoji [--out DIR] [--seed N] [--limit N] [--no-embed] [--no-common-names]
  *   npm run dataset -- import --format cub|oxford|coco|folder|zip|jsonl --src PATH --name NAME [--out DIR] [--force] [--skip-bad]
  *   npm run dataset -- report DIR
  *   npm run dataset -- contact-sheet DIR --out sheet.png [--count 64] [--seed N]
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       force: { type: "boolean" },
       "skip-bad": { type: "boolean" },
       "no-embed": { type: "boolean" },
-      "common-names": { type: "boolean" },
+      "no-common-names": { type: "boolean" },
     },
   });
   const seed = values.seed ? Number(values.seed) : 0;
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
         outDir,
         seed,
         limit: values.limit ? Number(values.limit) : undefined,
-        commonNames: values["common-names"],
+        commonNames: !values["no-common-names"],
         onProgress: ((render) => (phase: string, done: number, total: number) => {
           if (phase === "render") render(done, total);
           else if (done === 0) process.stderr.write("writing the dataset folder...\n");

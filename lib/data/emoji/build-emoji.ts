@@ -27,7 +27,7 @@ export interface BuildEmojiOptions {
   /** toned variants kept per emoji and style besides the default yellow one */
   skinVariantsPerStyle?: number;
   captionsPerImage?: number;
-  /** add a caption with the common noun people type ("a blue car" for the sport utility vehicle; off by default) */
+  /** add a caption with the common noun people type ("a blue car" for the sport utility vehicle; on by default) */
   commonNames?: boolean;
   concurrency?: number;
   onProgress?: (phase: "render" | "write", done: number, total: number) => void;
@@ -78,7 +78,7 @@ export async function buildEmojiDataset(opts: BuildEmojiOptions): Promise<BuildE
   const captionsPerImage = opts.captionsPerImage ?? 8;
   const entries = loadEmojiEntries();
   const vocabulary = labelVocabulary(entries);
-  const nouns = opts.commonNames ? commonNouns(entries) : null;
+  const nouns = (opts.commonNames ?? true) ? commonNouns(entries) : null;
   let art = findEmojiArt(entries, { seed, skinVariantsPerStyle });
   if (opts.limit !== undefined && opts.limit < art.length) {
     const chosen = new Set(

@@ -110,18 +110,18 @@ describe("emoji build (60-image sample)", () => {
     expect(again.manifest.hash).toBe(built.manifest.hash);
   });
 
-  it("adds a common-noun caption when asked (commonNames), keeping the other captions", async () => {
-    const common = await buildEmojiDataset({
-      outDir: path.join(tmp, "common"),
+  it("adds a common-noun caption by default, keeping the other captions (commonNames: false leaves it out)", async () => {
+    const plain = await buildEmojiDataset({
+      outDir: path.join(tmp, "plain"),
       limit: 60,
       seed: 3,
-      commonNames: true,
+      commonNames: false,
     });
-    expect(common.manifest.hash).not.toBe(built.manifest.hash);
-    const withCommon = await loadDataset(path.join(tmp, "common"));
+    expect(plain.manifest.hash).not.toBe(built.manifest.hash);
+    const without = await loadDataset(path.join(tmp, "plain"));
     let added = 0;
-    withCommon.records.forEach((r, i) => {
-      const before = ds.records[i];
+    ds.records.forEach((r, i) => {
+      const before = without.records[i];
       expect(r.id).toBe(before.id);
       expect(r.captions[0]).toBe(before.captions[0]);
       const fresh = r.captions.filter((c) => !before.captions.includes(c));
