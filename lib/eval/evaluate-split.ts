@@ -104,7 +104,8 @@ function trialTexts(ctx: SplitContext): TrialTexts {
 
 /**
  * The reference real images' fits, once per context: their pooled features, and (image, caption) pairs with as many
- * of each image's own captions as the items have (its first ones), for the image–text Fréchet distance.
+ * of each image's own captions as the items have (chosen as the items' are: `referenceCaptionRows`), for the
+ * image–text Fréchet distance.
  */
 function referenceFits(ctx: SplitContext): void {
   if (ctx.referenceFit && ctx.referenceJointFit) return;
@@ -113,15 +114,9 @@ function referenceFits(ctx: SplitContext): void {
   const T = ctx.dataset.manifest.textEncoder?.dim as number;
   const enc = encodeImages(ctx.nets, gather(images, ctx.plan.reference));
   ctx.referenceFit = gaussianFit(enc.features, ctx.nets.featureDim);
-  const pairs: JointPair[] = [];
-  const rows: number[] = [];
-  ctx.plan.reference.forEach((r, i) => {
-    const rec = ctx.dataset.records[r];
-    for (let c = 0; c < ctx.plan.captionsPerImage; c++) {
-      pairs.push({ image: i, text: rows.length });
-      rows.push(rec.embeddingOffset + (c % rec.captions.length));
-    }
-  });
+  const K = ctx.plan.captionsPerImage;
+  const rows = ctx.plan.referenceCaptionRows;
+  const pairs: JointPair[] = rows.map((_, j) => ({ image: Math.floor(j / K), text: j }));
   const sentences = new Float32Array(rows.length * T);
   rows.forEach((row, j) => {
     sentences.set(emb.subarray(row * T, (row + 1) * T), j * T);

@@ -32,6 +32,11 @@ export interface SplitPlan {
   captionsPerImage: number;
   /** record indices of the Fréchet reference set (disjoint from items) */
   reference: number[];
+  /**
+   * caption rows of the reference images for the image–text Fréchet distance: captionsPerImage per image, chosen as
+   * the items' are (a random order of the image's captions, cycled), image i's at [i·K, (i+1)·K)
+   */
+  referenceCaptionRows: number[];
   /** R-precision trials over caption rows: trial i ranks image i against items[i].captionRow and k mismatched */
   trials: RPrecisionTrial[];
   /**
@@ -101,6 +106,13 @@ export function planSplit(
       });
   }
   const reference = recs.slice(nItems).map(({ i }) => i);
+  // its own random stream, so the items, trials and shuffle stay those of plans made before it
+  const refRng = new Rng(seed).fork(`reference-captions-${split}`);
+  const referenceCaptionRows = recs.slice(nItems).flatMap(({ r }) => {
+    const o = Array.from({ length: r.captions.length }, (_, c) => c);
+    shuffleInPlace(o, refRng);
+    return Array.from({ length: perImage }, (_, k) => r.embeddingOffset + o[k % o.length]);
+  });
   // mismatched captions come from every caption of the split's records of other classes
   const pool = { rows: [] as number[], classes: [] as string[] };
   for (const { r } of recs)
@@ -133,6 +145,7 @@ export function planSplit(
     items,
     captionsPerImage: perImage,
     reference,
+    referenceCaptionRows,
     trials,
     nearTrials,
     shuffle: classAvoidingPermutation(

@@ -59,6 +59,29 @@ describe("planSplit", () => {
     expect(() => planSplit(ds, "train", { captionsPerImage: 0 })).toThrow(/whole number ≥ 1/);
   });
 
+  it("gives each reference image K of its own captions, chosen as the items' are, without changing the items", () => {
+    const one = planSplit(ds, "train", { n: 20, seed: 5 });
+    const plan = planSplit(ds, "train", { n: 20, seed: 5, captionsPerImage: 3 });
+    expect(one.referenceCaptionRows).toHaveLength(one.reference.length);
+    expect(plan.referenceCaptionRows).toHaveLength(3 * plan.reference.length);
+    const firsts = new Set<number>();
+    plan.reference.forEach((record, i) => {
+      const rec = ds.records[record];
+      const rows = plan.referenceCaptionRows.slice(3 * i, 3 * i + 3);
+      for (const row of rows) {
+        expect(row).toBeGreaterThanOrEqual(rec.embeddingOffset);
+        expect(row).toBeLessThan(rec.embeddingOffset + rec.captions.length);
+      }
+      expect(new Set(rows).size).toBe(Math.min(3, rec.captions.length));
+      firsts.add(rows[0] - rec.embeddingOffset);
+    });
+    // a random order, not always the image's first captions
+    expect(firsts.size).toBeGreaterThan(1);
+    expect(planSplit(ds, "train", { n: 20, seed: 6, captionsPerImage: 3 }).referenceCaptionRows).not.toEqual(
+      plan.referenceCaptionRows,
+    );
+  });
+
   it("near-class trials rank the true caption against one caption of each of the split's nearest classes", async () => {
     const plan = planSplit(ds, "train", { n: 30, seed: 3, captionsPerImage: 2 });
     const train = ds.records.flatMap((r, i) => (r.split === "train" ? [i] : []));
