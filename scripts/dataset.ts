@@ -99,11 +99,17 @@ async function main(): Promise<void> {
       "skip-bad": { type: "boolean" },
       "no-embed": { type: "boolean" },
       "no-common-names": { type: "boolean" },
+      // the default since session 12: still accepted, so older notes' commands run
+      "common-names": { type: "boolean" },
     },
   });
   const seed = values.seed ? Number(values.seed) : 0;
   switch (command) {
     case "build-emoji": {
+      if (values["common-names"] && values["no-common-names"])
+        throw new Error(
+          "--common-names and --no-common-names contradict each other: pass one (they are on by default)",
+        );
       const outDir = path.resolve(values.out ?? path.join(datasetsDir, "emoji"));
       const t0 = performance.now();
       const r = await buildEmojiDataset({

@@ -105,7 +105,7 @@ export function formatEvalReport(r: EvalReport, gridFile = "samples.png"): strin
     "- Shuffled captions: each generated image is paired with a caption of another class (the floor). The images are the same as the generated row's, so their image-only Fréchet distance and Inception-like score would be too; R-precision and the image–text Fréchet distance show what drawing for the wrong caption costs.",
     ...(perImage > 1
       ? [
-          `- ${perImage} captions per image: R-precision, class accuracy and seed diversity use every caption; the Fréchet distance and Inception-like score use each image's first caption only, so real and generated sets have one image per item image.`,
+          `- ${perImage} captions per image: R-precision, class accuracy, seed diversity and the image–text Fréchet distance use every caption (the reference images have as many of theirs); the image-only Fréchet distance and Inception-like score use each image's first caption only, so real and generated sets have one image per item image.`,
         ]
       : []),
     ...r.notes.map((n) => `- ${n}`),
