@@ -4,7 +4,7 @@
  * and the shuffled-caption floor.
  */
 import type { LoadedDataset } from "../data";
-import { encodeImages, encodeTexts } from "./encode";
+import { type EncodedImages, encodeImages, encodeTexts } from "./encode";
 import type { EvalNets } from "./eval-nets";
 import { frechetDistance, type GaussianFit, gaussianFit } from "./frechet-distance";
 import { inceptionScore, softmaxRows } from "./inception-score";
@@ -83,16 +83,24 @@ interface TrialTexts {
   nearTrials: RPrecisionTrial[];
 }
 
-/** Text embeddings of every caption row the trials use, with the trials re-indexed into them. */
-function trialTexts(ctx: SplitContext): TrialTexts {
+/** The dataset's sentence embeddings of these caption rows, [rows, T] in the given order. */
+function sentenceRows(ctx: SplitContext, rows: readonly number[]): Float32Array {
   const emb = ctx.dataset.embeddings;
   const T = ctx.dataset.manifest.textEncoder?.dim;
   if (!emb || !T) throw new Error("the dataset has no caption embeddings");
+  const out = new Float32Array(rows.length * T);
+  rows.forEach((row, j) => {
+    out.set(emb.subarray(row * T, (row + 1) * T), j * T);
+  });
+  return out;
+}
+
+/** Text embeddings of every caption row the trials use, with the trials re-indexed into them. */
+function trialTexts(ctx: SplitContext): TrialTexts {
   const local = new Map<number, number>();
   for (const t of [...ctx.plan.trials, ...ctx.plan.nearTrials])
     for (const row of t.candidates) if (!local.has(row)) local.set(row, local.size);
-  const sentences = new Float32Array(local.size * T);
-  for (const [row, j] of local) sentences.set(emb.subarray(row * T, (row + 1) * T), j * T);
+  const sentences = sentenceRows(ctx, [...local.keys()]); // local indices are insertion order
   const reindex = (ts: RPrecisionTrial[]) =>
     ts.map((t) => ({ image: t.image, candidates: t.candidates.map((r) => local.get(r) as number) }));
   return {
@@ -110,29 +118,23 @@ function trialTexts(ctx: SplitContext): TrialTexts {
 function referenceFits(ctx: SplitContext): void {
   if (ctx.referenceFit && ctx.referenceJointFit) return;
   const images = ctx.dataset.images[64] as Uint8Array;
-  const emb = ctx.dataset.embeddings as Float32Array;
-  const T = ctx.dataset.manifest.textEncoder?.dim as number;
   const enc = encodeImages(ctx.nets, gather(images, ctx.plan.reference));
   ctx.referenceFit = gaussianFit(enc.features, ctx.nets.featureDim);
   const K = ctx.plan.captionsPerImage;
   const rows = ctx.plan.referenceCaptionRows;
   const pairs: JointPair[] = rows.map((_, j) => ({ image: Math.floor(j / K), text: j }));
-  const sentences = new Float32Array(rows.length * T);
-  rows.forEach((row, j) => {
-    sentences.set(emb.subarray(row * T, (row + 1) * T), j * T);
-  });
   const E = ctx.nets.config.embDim;
-  ctx.referenceJointFit = jointFit(enc.embeddings, encodeTexts(ctx.nets, sentences), E, pairs);
+  ctx.referenceJointFit = jointFit(enc.embeddings, encodeTexts(ctx.nets, sentenceRows(ctx, rows)), E, pairs);
 }
 
+/** `enc`: the condition's images encoded once (the generated row and the shuffled floor share them). */
 function conditionMetrics(
   ctx: SplitContext,
-  images64: Uint8Array,
+  enc: EncodedImages,
   texts: TrialTexts,
   permutation?: number[],
   secondDraw?: Uint8Array,
 ): ConditionMetrics {
-  const enc = encodeImages(ctx.nets, images64);
   const E = ctx.nets.config.embDim;
   const diversity = secondDraw
     ? seedDiversity(enc.embeddings, encodeImages(ctx.nets, secondDraw).embeddings, E).ratio
@@ -212,12 +214,16 @@ export function evaluateSplit(
   const classes = new Set(ctx.classes);
   const real = conditionMetrics(
     ctx,
-    gather(
-      images,
-      plan.items.map((it) => it.record),
+    encodeImages(
+      ctx.nets,
+      gather(
+        images,
+        plan.items.map((it) => it.record),
+      ),
     ),
     texts,
   );
+  const generated = generated64 ? encodeImages(ctx.nets, generated64) : null;
   return {
     split: plan.split,
     items: plan.items.length,
@@ -228,7 +234,7 @@ export function evaluateSplit(
     nearChance: plan.nearTrials.length ? 1 / plan.nearTrials[0].candidates.length : null,
     classesKnown: plan.items.every((it) => classes.has(it.cls)),
     real,
-    generated: generated64 ? conditionMetrics(ctx, generated64, texts, undefined, secondDraw) : null,
-    shuffled: generated64 ? conditionMetrics(ctx, generated64, texts, plan.shuffle) : null,
+    generated: generated ? conditionMetrics(ctx, generated, texts, undefined, secondDraw) : null,
+    shuffled: generated ? conditionMetrics(ctx, generated, texts, plan.shuffle) : null,
   };
 }

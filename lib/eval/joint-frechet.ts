@@ -6,18 +6,12 @@
  * other captions (the shuffled-caption floor) are far from real pairs, while the image-only distance cannot tell.
  */
 import { type GaussianFit, gaussianFit } from "./frechet-distance";
+import { normaliseRows } from "./r-precision";
 
 /** One pair: row `image` of the image embeddings with row `text` of the text embeddings. */
 export interface JointPair {
   image: number;
   text: number;
-}
-
-function normalisedInto(out: Float32Array, at: number, src: Float32Array, row: number, dim: number): void {
-  let sq = 0;
-  for (let j = 0; j < dim; j++) sq += src[row * dim + j] ** 2;
-  const inv = sq > 0 ? 1 / Math.sqrt(sq) : 0;
-  for (let j = 0; j < dim; j++) out[at + j] = src[row * dim + j] * inv;
 }
 
 /** [pairs, 2·dim]: each pair's normalised image embedding, then its normalised text embedding. */
@@ -29,14 +23,16 @@ export function jointFeatures(
 ): Float32Array {
   const nImages = images.length / dim;
   const nTexts = texts.length / dim;
+  const img = normaliseRows(images, dim);
+  const txt = normaliseRows(texts, dim);
   const out = new Float32Array(pairs.length * 2 * dim);
   pairs.forEach((p, i) => {
     if (p.image < 0 || p.image >= nImages || p.text < 0 || p.text >= nTexts)
       throw new Error(
         `jointFeatures: pair ${i} (${p.image}, ${p.text}) is outside ${nImages} images, ${nTexts} texts`,
       );
-    normalisedInto(out, i * 2 * dim, images, p.image, dim);
-    normalisedInto(out, i * 2 * dim + dim, texts, p.text, dim);
+    out.set(img.subarray(p.image * dim, (p.image + 1) * dim), i * 2 * dim);
+    out.set(txt.subarray(p.text * dim, (p.text + 1) * dim), i * 2 * dim + dim);
   });
   return out;
 }

@@ -322,8 +322,8 @@ export function commonNouns(entries: readonly EmojiEntry[], min = 3): Map<string
   for (const e of entries) {
     const label = e.baseLabel.toLowerCase();
     const head = words(label).at(-1);
-    if (!head || TAG_BLOCKLIST.has(head) || COLOUR_WORDS.has(head) || DIRECTION_WORDS.has(head)) continue;
-    if (NOT_A_THING.has(head)) continue;
+    if (!head || [TAG_BLOCKLIST, COLOUR_WORDS, DIRECTION_WORDS, NOT_A_THING].some((s) => s.has(head)))
+      continue;
     const n = nouns.get(head) ?? { subgroups: new Map<string, Set<string>>(), labels: new Set<string>() };
     n.labels.add(label);
     n.subgroups.set(e.subgroup, (n.subgroups.get(e.subgroup) ?? new Set<string>()).add(label));
