@@ -112,6 +112,10 @@ const trainRow = (cfg: typeof c, step: number) => {
     t.anchorWeight > 0 &&
       t.anchorEvery > 0 &&
       `anchor (every ${["", "second ", "third "][t.anchorEvery - 1] ?? `${t.anchorEvery}th `}row at zero noise, full-resolution L1 to the caption's real image) weight ${t.anchorWeight}`,
+    t.anchorWeight > 0 &&
+      t.anchorEvery > 0 &&
+      t.edgeWeight > 0 &&
+      `edges (L1 on the anchor rows' pixel differences) weight ${t.edgeWeight}`,
     t.advWeight !== 1 && `adversarial weight ${t.advWeight}`,
     t.freezeD && "discriminator frozen",
     t.hardWrong > 0 &&

@@ -57,6 +57,7 @@ const COLORS: Record<string, string> = {
   layout: "#14b8a6",
   content: "#f97316",
   anchor: "#8b5cf6",
+  edge: "#ec4899",
 };
 
 export function RunLive({ initial, promotedSteps }: { initial: RunState; promotedSteps: number[] }) {
@@ -99,7 +100,7 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
     return {
       xs,
       main: keys(["d", "g", "kl"]),
-      parts: keys(["dReal", "dWrong", "dFake", "gAdv", "recon", "layout", "content", "anchor", "modeSeek"]),
+      parts: keys(["dReal", "dWrong", "dFake", "gAdv", "recon", "layout", "content", "anchor", "edge", "modeSeek"]),
     };
   }, [steps]);
   const quality = useMemo(() => {

@@ -59,6 +59,14 @@ export const trainSettingsSchema = z.object({
   anchorEvery: z.number().int().min(0).default(0),
   anchorWeight: z.number().min(0).default(0),
   /**
+   * Stage-I only, with anchors on: weight of an L1 between the anchor rows' image gradients (differences of
+   * neighbouring pixels, across and down) and their real images' (0 = off). Plain L1 pays little for a missed
+   * eye or whisker a few pixels wide, and less still when it sits a pixel off: the regression draws a cat's
+   * head and ears but a blank face. The gradient term pays for every missing edge, wherever the flat colour
+   * around it is right.
+   */
+  edgeWeight: z.number().min(0).default(0),
+  /**
    * Weight of the adversarial part of the G loss (default 1). 0 turns the generator's training into plain
    * regression on the content and anchor terms, while D keeps training on its pictures (unless `freezeD`): a warm
    * start that learns each caption's shapes (the regression drew cat ears and car outlines in 1,000 steps) before
@@ -143,6 +151,7 @@ const stackganTrain: TrainSettings = {
   contentPool: 2,
   anchorEvery: 0,
   anchorWeight: 0,
+  edgeWeight: 0,
   advWeight: 1,
   freezeD: false,
   hardWrong: 0,

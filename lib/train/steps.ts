@@ -62,7 +62,7 @@ export type DLosses = { d: number; dReal: number; dWrong: number; dFake: number 
 /** the D losses of a step whose discriminator is frozen (`train.freezeD`): none */
 export type NoDLosses = Record<never, never>;
 /** `recon`, `layout`: only in Stage-II runs with their weights > 0; `content`, `anchor`: only in Stage-I runs
- * with train.contentWeight / train.anchorWeight > 0; `modeSeek`: only with train.modeSeekWeight > 0 */
+ * with train.contentWeight / train.anchorWeight > 0; `edge`: Stage-I with anchors and train.edgeWeight > 0; `modeSeek`: only with train.modeSeekWeight > 0 */
 export type GLosses = {
   g: number;
   /** absent when D is frozen and the adversarial weight is 0 (plain regression) */
@@ -72,6 +72,7 @@ export type GLosses = {
   layout?: number;
   content?: number;
   anchor?: number;
+  edge?: number;
   modeSeek?: number;
 };
 
@@ -193,6 +194,28 @@ export function anchorLoss(image: tf.Tensor4D, real: tf.Tensor4D, eps: tf.Tensor
 }
 
 /**
+ * Mean |∂image − ∂real| over the anchor rows (as anchorLoss), where ∂ is the difference of neighbouring pixels,
+ * across and down (both directions' terms averaged): a missing edge costs the same wherever it sits, and flat
+ * colour costs nothing. `real` carries no gradient.
+ */
+export function edgeLoss(image: tf.Tensor4D, real: tf.Tensor4D, eps: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const [n, h, w, c] = image.shape;
+    const mask = tf.sum(tf.abs(eps), 1).equal(0).toFloat();
+    const diffs = (t: tf.Tensor4D) => [
+      tf.slice(t, [0, 0, 1, 0], [n, h, w - 1, c]).sub(tf.slice(t, [0, 0, 0, 0], [n, h, w - 1, c])),
+      tf.slice(t, [0, 1, 0, 0], [n, h - 1, w, c]).sub(tf.slice(t, [0, 0, 0, 0], [n, h - 1, w, c])),
+    ];
+    const target = diffs(stopGradient(real) as tf.Tensor4D);
+    const perRow = diffs(image)
+      .map((d, i) => tf.mean(tf.abs(d.sub(target[i])), [1, 2, 3]))
+      .reduce((a, b) => a.add(b))
+      .div(2);
+    return perRow.mul(mask).sum().div(mask.sum().maximum(1)) as tf.Scalar;
+  });
+}
+
+/**
  * G loss of one forward pass: advWeight · (fool D on both logits; not evaluated when advWeight is 0 and D is
  * frozen), plus klWeight · KL of the conditioning augmentation,
  * plus (Stage-II with reconWeight > 0) reconWeight · L1 between the real images and G2's rebuild of their 64 px copy,
@@ -200,6 +223,7 @@ export function anchorLoss(image: tf.Tensor4D, real: tf.Tensor4D, eps: tf.Tensor
  * plus (Stage-I with contentWeight > 0) contentWeight · L1 between G1's image and the caption's real image, both
  * average-pooled by contentPool,
  * plus (Stage-I with anchorWeight > 0) anchorWeight · the anchor rows' full-resolution L1 to their real images,
+ * plus (Stage-I with anchors and edgeWeight > 0) edgeWeight · the anchor rows' L1 on image gradients (edgeLoss),
  * plus (modeSeekWeight > 0) modeSeekWeight · the mode-seeking term over the batch's row pairs.
  */
 function gLossOf(
@@ -242,6 +266,11 @@ function gLossOf(
   if (!model.g2 && aw > 0) {
     parts.anchor = anchorLoss(out.image, x.images, x.eps);
     g = g.add(parts.anchor.mul(aw)) as tf.Scalar;
+    const ew = model.config.train.edgeWeight ?? 0;
+    if (ew > 0) {
+      parts.edge = edgeLoss(out.image, x.images, x.eps);
+      g = g.add(parts.edge.mul(ew)) as tf.Scalar;
+    }
   }
   const ms = model.config.train.modeSeekWeight ?? 0;
   if (ms > 0) {
