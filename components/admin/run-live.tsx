@@ -100,7 +100,18 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
     return {
       xs,
       main: keys(["d", "g", "kl"]),
-      parts: keys(["dReal", "dWrong", "dFake", "gAdv", "recon", "layout", "content", "anchor", "edge", "modeSeek"]),
+      parts: keys([
+        "dReal",
+        "dWrong",
+        "dFake",
+        "gAdv",
+        "recon",
+        "layout",
+        "content",
+        "anchor",
+        "edge",
+        "modeSeek",
+      ]),
     };
   }, [steps]);
   const quality = useMemo(() => {

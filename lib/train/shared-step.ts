@@ -74,7 +74,17 @@ export interface SharedStepBuffers {
 }
 
 export const D_LOSS_KEYS = ["d", "dReal", "dWrong", "dFake"] as const;
-export const G_LOSS_KEYS = ["g", "gAdv", "kl", "recon", "layout", "content", "anchor", "edge", "modeSeek"] as const;
+export const G_LOSS_KEYS = [
+  "g",
+  "gAdv",
+  "kl",
+  "recon",
+  "layout",
+  "content",
+  "anchor",
+  "edge",
+  "modeSeek",
+] as const;
 const ERROR_BYTES = 4096;
 
 export function allocateShared(
