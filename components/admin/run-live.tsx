@@ -44,6 +44,7 @@ const fmtDuration = (s: number) =>
       ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`
       : `${Math.round(s)} s`;
 
+/** every loss the chart draws, in legend order: the first three on the main chart, the rest on the parts chart */
 const COLORS: Record<string, string> = {
   d: "#7c3aed",
   g: "#0ea5e9",
@@ -53,12 +54,13 @@ const COLORS: Record<string, string> = {
   dFake: "#a855f7",
   gAdv: "#06b6d4",
   recon: "#f43f5e",
-  modeSeek: "#eab308",
   layout: "#14b8a6",
   content: "#f97316",
   anchor: "#8b5cf6",
   edge: "#ec4899",
+  modeSeek: "#eab308",
 };
+const MAIN_LOSSES = ["d", "g", "kl"];
 
 export function RunLive({ initial, promotedSteps }: { initial: RunState; promotedSteps: number[] }) {
   const router = useRouter();
@@ -99,19 +101,8 @@ export function RunLive({ initial, promotedSteps }: { initial: RunState; promote
         }));
     return {
       xs,
-      main: keys(["d", "g", "kl"]),
-      parts: keys([
-        "dReal",
-        "dWrong",
-        "dFake",
-        "gAdv",
-        "recon",
-        "layout",
-        "content",
-        "anchor",
-        "edge",
-        "modeSeek",
-      ]),
+      main: keys(MAIN_LOSSES),
+      parts: keys(Object.keys(COLORS).filter((k) => !MAIN_LOSSES.includes(k))),
     };
   }, [steps]);
   const quality = useMemo(() => {

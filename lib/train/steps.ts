@@ -186,11 +186,7 @@ export function contentLoss(a: tf.Tensor4D, b: tf.Tensor4D, pool: number): tf.Sc
  * see the batcher's `anchorEvery`); 0 when the batch has none. `real` carries no gradient.
  */
 export function anchorLoss(image: tf.Tensor4D, real: tf.Tensor4D, eps: tf.Tensor2D): tf.Scalar {
-  return tf.tidy(() => {
-    const mask = tf.sum(tf.abs(eps), 1).equal(0).toFloat();
-    const perRow = tf.mean(tf.abs(image.sub(stopGradient(real))), [1, 2, 3]);
-    return perRow.mul(mask).sum().div(mask.sum().maximum(1)) as tf.Scalar;
-  });
+  return tf.tidy(() => meanOverAnchorRows(tf.mean(tf.abs(image.sub(stopGradient(real))), [1, 2, 3]), eps));
 }
 
 /**
@@ -201,7 +197,6 @@ export function anchorLoss(image: tf.Tensor4D, real: tf.Tensor4D, eps: tf.Tensor
 export function edgeLoss(image: tf.Tensor4D, real: tf.Tensor4D, eps: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
     const [n, h, w, c] = image.shape;
-    const mask = tf.sum(tf.abs(eps), 1).equal(0).toFloat();
     const diffs = (t: tf.Tensor4D) => [
       tf.slice(t, [0, 0, 1, 0], [n, h, w - 1, c]).sub(tf.slice(t, [0, 0, 0, 0], [n, h, w - 1, c])),
       tf.slice(t, [0, 1, 0, 0], [n, h - 1, w, c]).sub(tf.slice(t, [0, 0, 0, 0], [n, h - 1, w, c])),
@@ -211,8 +206,14 @@ export function edgeLoss(image: tf.Tensor4D, real: tf.Tensor4D, eps: tf.Tensor2D
       .map((d, i) => tf.mean(tf.abs(d.sub(target[i])), [1, 2, 3]))
       .reduce((a, b) => a.add(b))
       .div(2);
-    return perRow.mul(mask).sum().div(mask.sum().maximum(1)) as tf.Scalar;
+    return meanOverAnchorRows(perRow, eps);
   });
+}
+
+/** The mean of per-row values over the anchor rows (those whose ε row is all zero); 0 when there are none. */
+function meanOverAnchorRows(perRow: tf.Tensor, eps: tf.Tensor2D): tf.Scalar {
+  const mask = tf.sum(tf.abs(eps), 1).equal(0).toFloat();
+  return perRow.mul(mask).sum().div(mask.sum().maximum(1)) as tf.Scalar;
 }
 
 /**
